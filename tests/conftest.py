@@ -1,0 +1,50 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from guides.services.content_loader import load_content
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def content(db):
+    """The real Micra content, loaded the way `manage.py load_content` loads it."""
+    return load_content(settings.CONTENT_FIXTURES_DIR)
+
+
+@pytest.fixture
+def live_content(transactional_db):
+    return load_content(settings.CONTENT_FIXTURES_DIR)
+
+
+def chromium_path() -> str | None:
+    candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium not found (install Debian's chromium or set CHROMIUM_PATH): browser tests skipped")
+    return {
+        **browser_type_launch_args,
+        "executable_path": path,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
