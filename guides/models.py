@@ -65,6 +65,13 @@ class RepairGuide(Publishable):
     def get_absolute_url(self):
         return reverse("guides:guide_detail", kwargs={"slug": self.slug})
 
+    def parts_price_range(self) -> tuple[int, int] | None:
+        """What the parts you always need cost together, from the (prefetched) parts."""
+        priced = [p for p in self.parts.all() if not p.optional and p.price_min_eur is not None]
+        if not priced:
+            return None
+        return sum(p.price_min_eur for p in priced), sum(p.price_max_eur for p in priced)
+
 
 class GuideTool(models.Model):
     guide = models.ForeignKey(RepairGuide, on_delete=models.CASCADE, related_name="tools")

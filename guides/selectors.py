@@ -28,3 +28,20 @@ def published_problem(slug: str, *prefetch) -> Problem:
 
 def problem_with_faqs(slug: str) -> Problem:
     return published_problem(slug, Prefetch("faqs", queryset=FAQ.objects.published(), to_attr="published_faqs"))
+
+
+def goodwill_context(outcome_slug: str | None) -> dict:
+    """The problems whose goodwill advice to show, and the diagnosis outcome if one was carried along."""
+    from troubleshooter.models import Outcome
+
+    outcome = None
+    if outcome_slug:
+        outcome = (
+            Outcome.objects.published()
+            .filter(problem__status=Problem.Status.PUBLISHED)
+            .select_related("problem", "cause")
+            .filter(slug=outcome_slug[:80])
+            .first()
+        )
+    problems = [outcome.problem] if outcome else list(Problem.objects.published())
+    return {"outcome": outcome, "problems": problems}

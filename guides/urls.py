@@ -9,4 +9,5 @@ urlpatterns = [
     path("problems/<slug:problem_slug>/faq/", views.faq_list, name="faq_list"),
     path("problems/<slug:problem_slug>/prevention/", views.prevention_tips, name="prevention_tips"),
     path("problems/<slug:problem_slug>/source/", views.source_note, name="source_note"),
+    path("goodwill/", views.goodwill, name="goodwill"),
 ]

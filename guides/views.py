@@ -23,3 +23,8 @@ def source_note(request, problem_slug):
     problem = selectors.published_problem(problem_slug)
     article = get_object_or_404(SourceArticle, problem=problem)
     return render(request, "guides/source_note.html", {"problem": problem, "article": article})
+
+
+def goodwill(request):
+    """How to ask the dealer for a goodwill repair, with what the diagnosis found when the owner comes from it."""
+    return render(request, "guides/goodwill.html", selectors.goodwill_context(request.GET.get("outcome")))

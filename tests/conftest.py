@@ -9,6 +9,10 @@ from guides.services.content_loader import load_content
 
 PHONE = {"width": 390, "height": 844}
 
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make there are safe because nothing else runs in that thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 @pytest.fixture
 def content(db):

@@ -51,7 +51,7 @@ def crawl(client, start: str = "/", skip_prefixes: tuple[str, ...] = ("/admin/",
         path = queue.pop()
         if path in pages:
             continue
-        response = client.get(path)
+        response = client.get(path, follow=True)
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         text, links = read_page(response.content.decode())
         pages[path] = text

@@ -6,8 +6,13 @@ from django.contrib import admin
 from django.urls import reverse
 
 
+DERIVED = {"troubleshooter.SearchEntry"}  # rebuilt from the content, never edited
+
+
 def content_models():
-    return [m for app in ("troubleshooter", "guides") for m in apps.get_app_config(app).get_models()]
+    return [
+        m for app in ("troubleshooter", "guides") for m in apps.get_app_config(app).get_models() if m._meta.label not in DERIVED
+    ]
 
 
 @pytest.mark.parametrize("model", content_models(), ids=lambda m: m._meta.label)

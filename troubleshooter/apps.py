@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class TroubleshooterConfig(AppConfig):
     name = "troubleshooter"
     verbose_name = _("Troubleshooter")
+
+    def ready(self):
+        # Keep the search index in step with what editors change, whichever way they change it.
+        from guides.models import FAQ, GuideStep, RepairGuide
+        from troubleshooter.models import Problem, Symptom
+        from troubleshooter.search import schedule_rebuild
+
+        for model in (Problem, Symptom, RepairGuide, GuideStep, FAQ):
+            post_save.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-save-{model._meta.label}")
+            post_delete.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-delete-{model._meta.label}")

@@ -63,6 +63,14 @@ class Problem(Publishable):
     affected_note = models.TextField(_("which cars are affected"), blank=True, help_text=_("Markdown."))
     goodwill_advice = models.TextField(_("goodwill advice"), blank=True, help_text=_("Markdown."))
     costs_note = models.TextField(_("about the costs"), blank=True, help_text=_("Markdown."))
+    start_question = models.ForeignKey(
+        "Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first question of the diagnosis"),
+    )
 
     class Meta:
         verbose_name = _("problem")
@@ -83,6 +91,20 @@ class Symptom(Publishable):
     name = models.CharField(_("name"), max_length=120, help_text=_("Short, in the owner's words."))
     description = models.TextField(_("description"), help_text=_("Markdown."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    keywords = models.CharField(
+        _("owners' words"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other words owners use for this, for the search box. Comma-separated."),
+    )
+    implies_answer = models.ForeignKey(
+        "Answer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("starts the diagnosis with this answer"),
+    )
 
     class Meta:
         verbose_name = _("symptom")
@@ -134,3 +156,167 @@ class CauseSymptom(models.Model):
 
     def __str__(self):
         return f"{self.symptom} → {self.cause} ({self.get_strength_display()})"
+
+
+# --- The diagnosis: a small decision graph editors change in the admin -------------------
+
+
+class Outcome(Publishable):
+    """Where a diagnosis ends: what failed and what to do now."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("problem"))
+    title = models.CharField(_("title"), max_length=200, help_text=_("The finding in plain words."))
+    cause = models.ForeignKey(
+        Cause, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes", verbose_name=_("cause")
+    )
+    explanation = models.TextField(_("why"), help_text=_("Markdown."))
+    next_step = models.TextField(_("what to do now"), blank=True, help_text=_("Markdown. Needed when no guide is linked."))
+    guides = models.ManyToManyField(
+        "guides.RepairGuide", through="OutcomeGuide", blank=True, related_name="outcomes", verbose_name=_("guides to follow")
+    )
+    suggest_goodwill = models.BooleanField(_("suggest asking the dealer for goodwill first"), default=False)
+    emergency_note = models.TextField(
+        _("if you are locked out now"), blank=True, help_text=_("Markdown. Shown at the top of the outcome.")
+    )
+    next_if_unsolved = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("next most likely, if this did not solve it"),
+    )
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["problem", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("troubleshooter:outcome_detail", kwargs={"problem_slug": self.problem.slug, "slug": self.slug})
+
+    @property
+    def published_guides(self):
+        """Needs `selectors.outcome_guides_prefetch()`."""
+        return [link.guide for link in self.published_guide_links]
+
+
+class OutcomeGuide(models.Model):
+    """A guide an outcome sends the owner to, in the order they should follow them."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="guide_links")
+    guide = models.ForeignKey("guides.RepairGuide", on_delete=models.CASCADE, related_name="outcome_links")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("guide to follow")
+        verbose_name_plural = _("guides to follow")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["outcome", "guide"], name="outcomeguide_unique_pair")]
+
+    def __str__(self):
+        return f"{self.outcome} → {self.guide}"
+
+
+class Question(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="questions", verbose_name=_("problem"))
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    prompt = models.CharField(_("question"), max_length=250)
+    help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
+    picture = models.FileField(_("picture"), upload_to="diagnosis/", blank=True)
+    picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["problem", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(picture="") | ~Q(picture_alt=""), name="question_picture_needs_description"),
+        ]
+
+    def __str__(self):
+        return self.prompt
+
+
+class Answer(models.Model):
+    """One choice on a question; leads to another question or to an outcome."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
+    slug = models.SlugField(_("slug"), max_length=60, help_text=_("Appears in the address; unique within the question."))
+    label = models.CharField(_("answer"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    next_question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reached_by",
+        verbose_name=_("leads to question"),
+    )
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="reached_by", verbose_name=_("leads to outcome")
+    )
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["question", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "slug"], name="answer_unique_slug_per_question"),
+            # An answer leads to a question or to an outcome, never both. (Leading
+            # nowhere is allowed while an editor builds the graph; the integrity
+            # check reports it.)
+            models.CheckConstraint(condition=Q(next_question__isnull=True) | Q(outcome__isnull=True), name="answer_one_target"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class OutcomeFeedback(models.Model):
+    """One owner's "Did this solve it?" answer."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="feedback")
+    solved = models.BooleanField(_("solved"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outcome feedback")
+        verbose_name_plural = _("outcome feedback")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.outcome}: {'solved' if self.solved else 'not solved'}"
+
+
+class SearchEntry(models.Model):
+    """One published symptom, guide or FAQ, flattened for full-text search.
+
+    Rebuilt from the content whenever it changes (see troubleshooter.search). On
+    SQLite an FTS5 table mirrors it through triggers; on PostgreSQL the text is
+    searched with to_tsvector.
+    """
+
+    class Kind(models.TextChoices):
+        SYMPTOM = "symptom", _("Symptom")
+        GUIDE = "guide", _("Guide")
+        FAQ = "faq", _("Question and answer")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=250)
+    body = models.TextField()
+    keywords = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"

@@ -4,7 +4,18 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
-from troubleshooter.models import Cause, CauseSymptom, Problem, Symptom
+from troubleshooter.models import Cause, CauseSymptom, Outcome, OutcomeGuide, Problem, Symptom
+
+
+def outcome_guides_prefetch() -> Prefetch:
+    """An outcome's published guides in the editor's order, with their parts (for the cost)."""
+    links = (
+        OutcomeGuide.objects.filter(guide__status=RepairGuide.Status.PUBLISHED)
+        .select_related("guide")
+        .prefetch_related("guide__parts")
+        .order_by("order", "pk")
+    )
+    return Prefetch("guide_links", queryset=links, to_attr="published_guide_links")
 
 
 def published_problems() -> QuerySet[Problem]:
@@ -13,6 +24,10 @@ def published_problems() -> QuerySet[Problem]:
         .prefetch_related("vehicles", Prefetch("guides", queryset=RepairGuide.objects.published(), to_attr="published_guides"))
         .order_by("title")
     )
+
+
+def published_problem(slug: str) -> Problem:
+    return get_object_or_404(Problem.objects.published(), slug=slug)
 
 
 def problem_overview(slug: str) -> Problem:
@@ -35,3 +50,23 @@ def problem_overview(slug: str) -> Problem:
         "pull_quotes",
     )
     return get_object_or_404(queryset.select_related("source_article"), slug=slug)
+
+
+def emergency_guide(problem: Problem) -> RepairGuide | None:
+    return (
+        RepairGuide.objects.published().filter(problem=problem, purpose=RepairGuide.Purpose.EMERGENCY).order_by("order").first()
+    )
+
+
+def published_outcome(problem: Problem, slug: str) -> Outcome:
+    queryset = (
+        Outcome.objects.published()
+        .filter(problem=problem)
+        .select_related("cause", "next_if_unsolved")
+        .prefetch_related(outcome_guides_prefetch())
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+def published_symptom(problem: Problem, slug: str) -> Symptom:
+    return get_object_or_404(Symptom.objects.published().filter(problem=problem).select_related("implies_answer"), slug=slug)

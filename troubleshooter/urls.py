@@ -6,5 +6,18 @@ app_name = "troubleshooter"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("problems/<slug:slug>/", views.problem_detail, name="problem_detail"),
+    path("problems/<slug:slug>/diagnose/", views.diagnosis, name="diagnosis"),
+    path(
+        "problems/<slug:slug>/diagnose/from/<slug:symptom_slug>/",
+        views.diagnosis_from_symptom,
+        name="diagnosis_from_symptom",
+    ),
+    path("problems/<slug:problem_slug>/outcomes/<slug:slug>/", views.outcome_detail, name="outcome_detail"),
+    path(
+        "problems/<slug:problem_slug>/outcomes/<slug:slug>/feedback/",
+        views.outcome_feedback,
+        name="outcome_feedback",
+    ),
 ]

@@ -35,7 +35,20 @@ from guides.models import (
     RepairGuide,
     SourceArticle,
 )
-from troubleshooter.models import Cause, CauseSymptom, Problem, Publishable, Symptom, Vehicle
+from troubleshooter.diagnosis import check_problem
+from troubleshooter.search import rebuild_index as rebuild_search_index
+from troubleshooter.models import (
+    Answer,
+    Cause,
+    CauseSymptom,
+    Outcome,
+    OutcomeGuide,
+    Problem,
+    Publishable,
+    Question,
+    Symptom,
+    Vehicle,
+)
 
 REFERENCE = re.compile(r"^article:(?P<section>[a-z0-9_-]+)/(?P<paragraph>\d+)(?:/(?P<first>\d+)(?:-(?P<last>\d+))?)?$")
 PUBLISHED = Publishable.Status.PUBLISHED
@@ -219,6 +232,7 @@ class ContentWriter:
                     "problem": problem,
                     "name": s["name"],
                     "description": text(s["description"]),
+                    "keywords": s.get("keywords", ""),
                     "order": order,
                     "status": PUBLISHED,
                 },
@@ -248,8 +262,12 @@ class ContentWriter:
                         CauseSymptom, {"cause": cause, "symptom": symptom}, {"strength": link["strength"]}, link["symptom"]
                     )
 
+        guides = {}
         for order, g in enumerate(data.get("guides", []), start=1):
-            self.write_guide(problem, causes, order, g)
+            guides[g["slug"]] = self.write_guide(problem, causes, order, g)
+
+        if data.get("questions"):
+            self.write_diagnosis(problem, causes, guides, symptoms)
 
         for order, f in enumerate(data.get("faqs", []), start=1):
             self.upsert(
@@ -308,7 +326,7 @@ class ContentWriter:
             for s in g.get("steps", [])
         ]
         if not written:
-            return
+            return guide
         guide.causes.set([self.lookup(causes, slug, "cause") for slug in g.get("causes", [])])
         guide.tools.all().delete()
         guide.parts.all().delete()
@@ -326,6 +344,89 @@ class ContentWriter:
             self.upsert(GuidePart, {"guide": guide, "name": part["name"]}, values, part["name"])
         for n, step in enumerate(steps, start=1):
             self.upsert(GuideStep, {"guide": guide, "order": n}, step, step["title"])
+        return guide
+
+    def write_diagnosis(self, problem: Problem, causes: dict, guides: dict, symptoms: dict) -> None:
+        """Outcomes, then questions, then the answers that join them; then check the graph."""
+        data, text = self.fixture.data, self.fixture.text
+        written_before = sum(self.report.created.values()) + sum(self.report.updated.values())
+        outcomes, written_outcomes = {}, []
+        for o in data.get("outcomes", []):
+            outcome, written = self.upsert(
+                Outcome,
+                {"slug": o["slug"]},
+                {
+                    "problem": problem,
+                    "title": o["title"],
+                    "cause": self.lookup(causes, o["cause"], "cause") if o.get("cause") else None,
+                    "explanation": text(o["explanation"]),
+                    "next_step": text(o.get("next_step", "")),
+                    "suggest_goodwill": o.get("suggest_goodwill", False),
+                    "emergency_note": text(o.get("emergency_note", "")),
+                    "status": PUBLISHED,
+                },
+                o["slug"],
+            )
+            outcomes[o["slug"]] = outcome
+            if written:
+                written_outcomes.append((outcome, o))
+        for outcome, o in written_outcomes:
+            outcome.guide_links.all().delete()
+            for order, slug in enumerate(o.get("guides", []), start=1):
+                self.upsert(
+                    OutcomeGuide, {"outcome": outcome, "guide": self.lookup(guides, slug, "guide")}, {"order": order}, slug
+                )
+            if o.get("next_if_unsolved"):
+                outcome.next_if_unsolved = self.lookup(outcomes, o["next_if_unsolved"], "outcome")
+                outcome.save(update_fields=["next_if_unsolved"])
+
+        questions, written_questions = {}, []
+        for q in data["questions"]:
+            question, written = self.upsert(
+                Question,
+                {"slug": q["slug"]},
+                {"problem": problem, "prompt": q["prompt"], "help": text(q.get("help", ""))},
+                q["slug"],
+            )
+            questions[q["slug"]] = question
+            if written:
+                written_questions.append((question, q))
+        for question, q in written_questions:
+            question.answers.all().delete()
+            for order, a in enumerate(q.get("answers", []), start=1):
+                target = {"next_question": None, "outcome": None}
+                if "next" in a:
+                    target["next_question"] = self.lookup(questions, a["next"], "question")
+                if "outcome" in a:
+                    target["outcome"] = self.lookup(outcomes, a["outcome"], "outcome")
+                self.upsert(
+                    Answer, {"question": question, "slug": a["slug"]}, {"label": a["label"], "order": order, **target}, a["label"]
+                )
+
+        first = questions[data["questions"][0]["slug"]]
+        if problem.start_question_id is None or self.update:
+            problem.start_question = first
+            problem.save(update_fields=["start_question"])
+        for s in data.get("symptoms", []):
+            symptom = symptoms[s["slug"]]
+            if "starts_diagnosis" in s and (symptom.implies_answer_id is None or self.update):
+                question_slug, _, answer_slug = s["starts_diagnosis"].partition("/")
+                question = self.lookup(questions, question_slug, "question")
+                answer = question.answers.filter(slug=answer_slug).first()
+                if answer is None:
+                    raise ContentError(
+                        self.fixture.path,
+                        self.fixture.line_of(s["starts_diagnosis"]),
+                        f"unknown answer {s['starts_diagnosis']!r}",
+                    )
+                symptom.implies_answer = answer
+                symptom.save(update_fields=["implies_answer"])
+
+        written_now = sum(self.report.created.values()) + sum(self.report.updated.values())
+        # Check what this run wrote; a graph an editor is reworking is left to the admin.
+        faults = check_problem(problem) if written_now > written_before else []
+        if faults:
+            raise ContentError(self.fixture.path, None, "the diagnosis is not sound:\n  - " + "\n  - ".join(faults))
 
 
 def load_content(fixtures_dir: Path, *, update: bool = False) -> LoadReport:
@@ -339,4 +440,5 @@ def load_content(fixtures_dir: Path, *, update: bool = False) -> LoadReport:
         for fixture in fixtures:
             ContentWriter(fixture, update, report).write()
             fixture.check_every_sentence_used()
+        rebuild_search_index()
     return report

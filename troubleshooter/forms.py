@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackForm(forms.Form):
+    solved = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))])
+    a = forms.CharField(required=False, max_length=2000)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Describe what happens"),
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. boot won't open when it rains")}),
+    )
