@@ -25,6 +25,22 @@ def live_content(transactional_db):
     return load_content(settings.CONTENT_FIXTURES_DIR)
 
 
+@pytest.fixture
+def fixtures_copy_with(tmp_path):
+    """A copy of fixtures/ with one piece of the content fixture replaced."""
+
+    def make(old: str, new: str) -> Path:
+        target = tmp_path / "fixtures"
+        shutil.copytree(settings.CONTENT_FIXTURES_DIR, target)
+        fixture = next(target.glob("*.toml"))
+        text = fixture.read_text()
+        assert old in text, f"{old!r} not in {fixture.name}"
+        fixture.write_text(text.replace(old, new))
+        return target
+
+    return make
+
+
 def chromium_path() -> str | None:
     candidates = [os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"]
     return next((c for c in candidates if c and Path(c).exists()), None)

@@ -38,3 +38,58 @@ def make_guide(problem: Problem | None = None, steps: int = 1, **fields) -> Repa
     for order in range(1, steps + 1):
         GuideStep.objects.create(guide=guide, order=order, title=f"Step {order}", body=f"Do thing {order}.")
     return guide
+
+
+def make_outcome(problem: Problem, *, guide: RepairGuide | None = None, **fields):
+    from troubleshooter.models import Outcome, OutcomeGuide
+
+    n = next(_numbers)
+    defaults = {
+        "problem": problem,
+        "slug": f"outcome-{n}",
+        "title": f"Outcome {n}",
+        "explanation": "Why.",
+        "next_step": "" if guide else "Do this next.",
+        "status": PUBLISHED,
+    }
+    outcome = Outcome.objects.create(**{**defaults, **fields})
+    if guide:
+        OutcomeGuide.objects.create(outcome=outcome, guide=guide)
+    return outcome
+
+
+def make_question(problem: Problem, *, start: bool = False, **fields):
+    from troubleshooter.models import Question
+
+    n = next(_numbers)
+    question = Question.objects.create(**{"problem": problem, "slug": f"question-{n}", "prompt": f"Question {n}?", **fields})
+    if start:
+        problem.start_question = question
+        problem.save(update_fields=["start_question"])
+    return question
+
+
+def make_answer(question, *, to=None, **fields):
+    """An answer leading to `to`: a Question, an Outcome, or None (leads nowhere)."""
+    from troubleshooter.models import Answer, Outcome, Question
+
+    n = next(_numbers)
+    target = {
+        "next_question": to if isinstance(to, Question) else None,
+        "outcome": to if isinstance(to, Outcome) else None,
+    }
+    return Answer.objects.create(**{"question": question, "slug": f"answer-{n}", "label": f"Answer {n}", **target, **fields})
+
+
+def make_sound_graph():
+    """start -> (yes: outcome A, no: second question -> (x: outcome B, y: outcome A))."""
+    problem = make_problem()
+    first = make_question(problem, start=True)
+    second = make_question(problem)
+    outcome_a = make_outcome(problem)
+    outcome_b = make_outcome(problem, guide=make_guide(problem))
+    make_answer(first, to=outcome_a, slug="yes")
+    make_answer(first, to=second, slug="no")
+    make_answer(second, to=outcome_b, slug="x")
+    make_answer(second, to=outcome_a, slug="y")
+    return problem, first, second, outcome_a, outcome_b

@@ -5,7 +5,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-
 DERIVED = {"troubleshooter.SearchEntry"}  # rebuilt from the content, never edited
 
 

@@ -36,7 +36,6 @@ from guides.models import (
     SourceArticle,
 )
 from troubleshooter.diagnosis import check_problem
-from troubleshooter.search import rebuild_index as rebuild_search_index
 from troubleshooter.models import (
     Answer,
     Cause,
@@ -49,6 +48,7 @@ from troubleshooter.models import (
     Symptom,
     Vehicle,
 )
+from troubleshooter.search import rebuild_index as rebuild_search_index
 
 REFERENCE = re.compile(r"^article:(?P<section>[a-z0-9_-]+)/(?P<paragraph>\d+)(?:/(?P<first>\d+)(?:-(?P<last>\d+))?)?$")
 PUBLISHED = Publishable.Status.PUBLISHED
