@@ -34,11 +34,9 @@ def test_question_with_one_answer_is_a_dead_end(db):
 def test_answer_to_a_draft_outcome_is_a_dead_end(db):
     problem, first, second, outcome_a, outcome_b = make_sound_graph()
     Outcome.objects.filter(pk=outcome_b.pk).update(status=Outcome.Status.DRAFT)
-    faults = check_problem(problem)
-    assert (
-        f"Answer “{second.answers.get(slug='x').label}” of question “{second.prompt}” leads to a draft outcome “{outcome_b.title}” (dead end)"
-        in faults
-    )
+    label = second.answers.get(slug="x").label
+    expected = f"Answer “{label}” of question “{second.prompt}” leads to a draft outcome “{outcome_b.title}” (dead end)"
+    assert expected in check_problem(problem)
 
 
 def test_a_cycle_is_named(db):
