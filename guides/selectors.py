@@ -1,10 +1,21 @@
 """Reads for the guide pages."""
 
+from html import unescape
+from urllib.parse import quote, urlencode
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 
-from guides.models import FAQ, RepairGuide
-from troubleshooter.models import Problem
+from guides.models import FAQ, Dealer, GoodwillRequest, RepairGuide
+from guides.services.goodwill import new_submission_key
+from guides.templatetags.content import render_markdown
+from troubleshooter.models import Outcome, Problem
+
+
+def strip_markdown(text: str) -> str:
+    return " ".join(unescape(strip_tags(render_markdown(text))).split())
 
 
 def published_guide(slug: str) -> RepairGuide:
@@ -30,18 +41,52 @@ def problem_with_faqs(slug: str) -> Problem:
     return published_problem(slug, Prefetch("faqs", queryset=FAQ.objects.published(), to_attr="published_faqs"))
 
 
-def goodwill_context(outcome_slug: str | None) -> dict:
-    """The problems whose goodwill advice to show, and the diagnosis outcome if one was carried along."""
-    from troubleshooter.models import Outcome
+def active_dealer(code: str) -> Dealer | None:
+    return Dealer.objects.filter(code=code, active=True).first()
 
-    outcome = None
-    if outcome_slug:
-        outcome = (
-            Outcome.objects.published()
-            .filter(problem__status=Problem.Status.PUBLISHED)
-            .select_related("problem", "cause")
-            .filter(slug=outcome_slug[:80])
-            .first()
-        )
+
+def goodwill_outcome(outcome_slug: str | None) -> Outcome | None:
+    """The diagnosis outcome an owner arrives with, if it is real and published."""
+    if not outcome_slug:
+        return None
+    return (
+        Outcome.objects.published()
+        .filter(problem__status=Problem.Status.PUBLISHED, slug=outcome_slug[:80])
+        .select_related("problem", "cause")
+        .first()
+    )
+
+
+def goodwill_initial(outcome: Outcome | None) -> dict:
+    initial = {"submission_key": new_submission_key()}
+    if outcome:
+        initial |= {
+            "outcome": outcome.slug,
+            "problem": outcome.problem,
+            # Plain text for the dealer: the finding and why, without Markdown.
+            "diagnosis": f"{outcome.title}. {strip_markdown(outcome.explanation)}"[:1000],
+        }
+    return initial
+
+
+def goodwill_context(form) -> dict:
+    """What the goodwill page shows beside the form: the carried diagnosis and the advice."""
+    outcome = form["outcome"].value()
+    outcome = goodwill_outcome(outcome if isinstance(outcome, str) else None)
     problems = [outcome.problem] if outcome else list(Problem.objects.published())
     return {"outcome": outcome, "problems": problems}
+
+
+def goodwill_request_by_token(token: str) -> GoodwillRequest:
+    return get_object_or_404(GoodwillRequest.objects.select_related("dealer", "problem"), token=token)
+
+
+def goodwill_letter(goodwill_request: GoodwillRequest) -> dict:
+    """The letter to the dealer: subject, plain-text body, and a mailto: link with both filled in."""
+    vehicles = ", ".join(str(v) for v in goodwill_request.problem.vehicles.all())
+    context = {"r": goodwill_request, "vehicles": vehicles}
+    subject = render_to_string("guides/email/letter_subject.txt", context).strip()
+    body = render_to_string("guides/email/letter_body.txt", context).strip()
+    recipient = goodwill_request.dealer.email if goodwill_request.dealer else ""
+    mailto = f"mailto:{quote(recipient, safe='@')}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+    return {"subject": subject, "body": body, "mailto": mailto}

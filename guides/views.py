@@ -1,7 +1,11 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods
 
 from guides import selectors
+from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
+from guides.services import goodwill as goodwill_service
 
 
 def guide_detail(request, slug):
@@ -25,6 +29,50 @@ def source_note(request, problem_slug):
     return render(request, "guides/source_note.html", {"problem": problem, "article": article})
 
 
+@require_http_methods(["GET", "POST"])
 def goodwill(request):
-    """How to ask the dealer for a goodwill repair, with what the diagnosis found when the owner comes from it."""
-    return render(request, "guides/goodwill.html", selectors.goodwill_context(request.GET.get("outcome")))
+    """The goodwill request for everyone; the owner picks their dealer, if listed."""
+    return goodwill_form_page(request, dealer=None)
+
+
+@require_http_methods(["GET", "POST"])
+def goodwill_dealer(request, code):
+    """A dealer's own link: the page and the letter name that dealer."""
+    dealer = selectors.active_dealer(code)
+    if dealer is None:
+        return render(request, "guides/dealer_not_found.html", {"code": code}, status=404)
+    return goodwill_form_page(request, dealer=dealer)
+
+
+def goodwill_form_page(request, dealer):
+    if request.method == "POST":
+        if goodwill_service.over_rate_limit(request):
+            return render(request, "guides/rate_limited.html", status=429)
+        form = GoodwillRequestForm(request.POST, fixed_dealer=dealer)
+        if form.is_valid():
+            data = form.cleaned_data
+            goodwill_request, _created = goodwill_service.create_request(
+                submission_key=data.pop("submission_key"),
+                dealer=dealer or data.pop("dealer", None),
+                **{k: v for k, v in data.items() if k not in ("website", "dealer")},
+            )
+            return redirect(goodwill_request)
+        status = 400
+    else:
+        outcome = selectors.goodwill_outcome(request.GET.get("outcome"))
+        form = GoodwillRequestForm(fixed_dealer=dealer, initial=selectors.goodwill_initial(outcome))
+        status = 200
+    context = {"form": form, "dealer": dealer} | selectors.goodwill_context(form)
+    return render(request, "guides/goodwill.html", context, status=status)
+
+
+def goodwill_request(request, token):
+    """The owner's letter, under a link only they hold."""
+    goodwill_request = selectors.goodwill_request_by_token(token)
+    context = {"goodwill_request": goodwill_request, "letter": selectors.goodwill_letter(goodwill_request)}
+    response = render(request, "guides/goodwill_request.html", context)
+    # Personal data: never cached, never indexed, never sent on as a referrer.
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -76,7 +76,7 @@ def test_goodwill_outcomes_link_to_the_goodwill_page_with_the_diagnosis(client, 
     html = client.get(URL, {"a": path}).content.decode()
     assert f'href="/goodwill/?outcome=microswitch-failed&amp;a={path}"' in html
     goodwill = client.get("/goodwill/", {"outcome": "microswitch-failed", "a": path})
-    assert "What your diagnosis found: The microswitch behind the rubber button has failed" in text_of(goodwill)
+    assert "From your diagnosis: The microswitch behind the rubber button has failed" in text_of(goodwill)
 
 
 def test_not_this_fault_does_not_push_goodwill(client, content):

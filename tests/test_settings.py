@@ -36,6 +36,7 @@ def test_production_passes_the_deploy_check_without_warnings(tmp_path):
         "--fail-level",
         "WARNING",
         env_extra={
+            "SITE_URL": "https://boot.example.org",
             "DJANGO_SECRET_KEY": secret,
             "DJANGO_ALLOWED_HOSTS": "example.org",
             "SQLITE_PATH": str(tmp_path / "db.sqlite3"),

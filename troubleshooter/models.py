@@ -63,6 +63,11 @@ class Problem(Publishable):
     affected_note = models.TextField(_("which cars are affected"), blank=True, help_text=_("Markdown."))
     goodwill_advice = models.TextField(_("goodwill advice"), blank=True, help_text=_("Markdown."))
     costs_note = models.TextField(_("about the costs"), blank=True, help_text=_("Markdown."))
+    goodwill_letter_note = models.TextField(
+        _("known weak point, for the goodwill letter"),
+        blank=True,
+        help_text=_("Plain text. Tells the dealer why this fault deserves a goodwill repair."),
+    )
     start_question = models.ForeignKey(
         "Question",
         on_delete=models.SET_NULL,

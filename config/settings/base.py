@@ -150,6 +150,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Goodwill requests: at most this many submissions per client per window (seconds),
+# counted in the cache; and how long personal data is kept before erasure.
+GOODWILL_RATE_LIMIT = (
+    int(os.environ.get("GOODWILL_RATE_LIMIT", "5")),
+    int(os.environ.get("GOODWILL_RATE_WINDOW_SECONDS", "3600")),
+)
+GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
+# Set behind a proxy that sets X-Forwarded-For, so the rate limit sees the real client.
+GOODWILL_TRUST_X_FORWARDED_FOR = env_bool("GOODWILL_TRUST_X_FORWARDED_FOR", False)
+# The site's public address, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+
 # The Carnews article kept in the repo and the content fixtures that give it
 # structure; `load_content` reads both.
 CONTENT_FIXTURES_DIR = BASE_DIR / "fixtures"

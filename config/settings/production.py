@@ -42,4 +42,6 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+# Links in emails to owners must point at the real site.
+SITE_URL = required("SITE_URL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -1,5 +1,8 @@
 """The test suite: development settings with fast password hashing."""
 
+import os
+from pathlib import Path
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
@@ -12,3 +15,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# A file, not memory, for the SQLite test database: the live server's threads then
+# each get their own connection, so concurrency tests meet real locking (WAL, busy timeout).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"micra-test-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -202,6 +202,7 @@ class ContentWriter:
                 "affected_note": text(p.get("affected_note", "")),
                 "goodwill_advice": text(p.get("goodwill_advice", "")),
                 "costs_note": text(p.get("costs_note", "")),
+                "goodwill_letter_note": text(p.get("goodwill_letter_note", "")),
                 "status": PUBLISHED,
             },
             p["slug"],

@@ -1,0 +1,127 @@
+"""Goodwill requests: rate limiting, storing without loss, the owner's email, the letter, erasure."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from guides.models import GoodwillRequest
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+PERSONAL_FIELDS = {
+    "owner_name": "",
+    "owner_email": "",
+    "owner_phone": "",
+    "registration": "",
+    "vin": "",
+    "notes": "",
+}
+
+
+def new_token() -> str:
+    """An unguessable link: 256 random bits."""
+    return secrets.token_urlsafe(32)
+
+
+def new_reference() -> str:
+    return "GW-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def client_ip(request) -> str:
+    """The client's address; behind a trusted proxy, the address it saw."""
+    if settings.GOODWILL_TRUST_X_FORWARDED_FOR:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def over_rate_limit(request) -> bool:
+    """Count one submission for this client; True when it is over the limit for the current window.
+
+    Uses the shared cache, so several app servers agree when REDIS_URL is set.
+    """
+    limit, window = settings.GOODWILL_RATE_LIMIT
+    key = f"goodwill-rate:{client_ip(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def create_request(*, submission_key: str, **fields) -> tuple[GoodwillRequest, bool]:
+    """Store a request once. The same form posted again returns the first request, not a second one.
+
+    The owner's email is sent after the commit; a failure to send never undoes the request.
+    """
+    existing = GoodwillRequest.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                goodwill_request = GoodwillRequest.objects.create(
+                    submission_key=submission_key, token=new_token(), reference=new_reference(), **fields
+                )
+                transaction.on_commit(lambda pk=goodwill_request.pk: send_owner_email(pk))
+            return goodwill_request, True
+        except IntegrityError:
+            # Either the same form arrived twice at once (the other copy won), or
+            # a reference collided: look for the first, else try a new reference.
+            existing = GoodwillRequest.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing, False
+    raise RuntimeError("could not find a free goodwill reference")
+
+
+def send_owner_email(pk: int) -> bool:
+    """Email the owner the link to their letter. Logs and returns False on failure; the request stays."""
+    goodwill_request = GoodwillRequest.objects.select_related("dealer", "problem").get(pk=pk)
+    if goodwill_request.email_sent_at or not goodwill_request.owner_email:
+        return True
+    link = settings.SITE_URL.rstrip("/") + goodwill_request.get_absolute_url()
+    context = {"goodwill_request": goodwill_request, "link": link}
+    try:
+        send_mail(
+            subject=render_to_string("guides/email/goodwill_subject.txt", context).strip(),
+            message=render_to_string("guides/email/goodwill_body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[goodwill_request.owner_email],
+        )
+    except Exception:  # any mail failure: the request is safe; `send_goodwill_emails` retries
+        logger.exception("Could not email goodwill request %s", goodwill_request.reference)
+        return False
+    GoodwillRequest.objects.filter(pk=pk).update(email_sent_at=timezone.now())
+    return True
+
+
+def send_pending_emails() -> tuple[int, int]:
+    """Retry the owner emails that failed. Returns (sent, failed)."""
+    pending = GoodwillRequest.objects.filter(email_sent_at=None, personal_data_erased_at=None)
+    results = [send_owner_email(pk) for pk in pending.values_list("pk", flat=True)]
+    return results.count(True), results.count(False)
+
+
+def erase_personal_data(older_than: timedelta) -> int:
+    """Blank the owner's personal data on requests older than `older_than`; keep the anonymous facts."""
+    cutoff = timezone.now() - older_than
+    return GoodwillRequest.objects.filter(created_at__lt=cutoff, personal_data_erased_at=None).update(
+        **PERSONAL_FIELDS, personal_data_erased_at=timezone.now()
+    )

@@ -1,0 +1,325 @@
+"""Goodwill requests: validation, bots, rate limit, double submits, dealer links, escaping, tokens, email, staff side."""
+
+import csv
+import io
+import re
+import socket
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from guides.models import Dealer, GoodwillRequest
+from tests.pagetext import read_page
+from troubleshooter.models import Problem
+
+GENERAL = reverse("guides:goodwill")
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def make_dealer(**fields) -> Dealer:
+    defaults = {
+        "name": "Nissan Testdorp",
+        "code": "testdorp",
+        "town": "Testdorp",
+        "country": "Netherlands",
+        "email": "service@testdorp.example",
+    }
+    return Dealer.objects.create(**{**defaults, **fields})
+
+
+def form_data(client, url=GENERAL, **overrides) -> dict:
+    """What an owner sends: the form as served (hidden fields included) plus valid answers."""
+    html = client.get(url).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    data = {
+        **hidden,
+        "owner_name": "Anna de Vries",
+        "owner_email": "anna@example.org",
+        "owner_phone": "",
+        "registration": "ab-123-c",
+        "vin": "",
+        "first_registration_year": "2007",
+        "mileage_km": "123000",
+        "service_history": "dealer",
+        "diagnosis": "The microswitch behind the rubber button has failed.",
+        "notes": "",
+        "consent": "on",
+        "website": "",
+    }
+    data.pop("csrfmiddlewaretoken", None)
+    return {**data, **overrides}
+
+
+def text_of(response) -> str:
+    return read_page(response.content.decode())[0]
+
+
+def test_a_valid_request_is_stored_and_the_owner_gets_the_letter_and_an_email(
+    client, content, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(GENERAL, form_data(client), follow=True)
+    assert response.status_code == 200
+    stored = GoodwillRequest.objects.get()
+    assert response.redirect_chain == [(stored.get_absolute_url(), 302)]
+    assert stored.registration == "AB-123-C" and stored.status == GoodwillRequest.Status.NEW
+    page = text_of(response)
+    assert f"Your reference: {stored.reference}" in page
+    assert "first registered in 2007, with 123,000 km" in page
+    assert "known weak point" in page
+    assert "I would like to ask you to repair it free of charge as a goodwill repair." in page
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["anna@example.org"]
+    assert stored.get_absolute_url() in mail.outbox[0].body
+    stored.refresh_from_db()
+    assert stored.email_sent_at is not None
+
+
+INVALID = [
+    ({"owner_name": ""}, "owner_name", "This field is required."),
+    ({"owner_name": "A"}, "owner_name", "Please enter your name."),
+    ({"owner_email": "anna-at-example"}, "owner_email", "Enter a valid email address."),
+    ({"owner_phone": "call me"}, "owner_phone", "digits only"),
+    ({"registration": ""}, "registration", "This field is required."),
+    ({"registration": "<>!"}, "registration", "as on the number plate"),
+    ({"vin": "SJNFBAK12U123456"}, "vin", "exactly 17 characters; this one has 16"),
+    ({"vin": "SJNFBAK12U1234567X"}, "vin", "exactly 17 characters; this one has 18"),
+    ({"vin": "SJNFBAK12U12345O7"}, "vin", "never contains the letters I, O or Q"),
+    ({"vin": "SJNFBAK12Q1234567"}, "vin", "never contains the letters I, O or Q"),
+    ({"vin": "SJNFBAK12-1234567"}, "vin", "only letters and digits"),
+    ({"first_registration_year": "1999"}, "first_registration_year", "between 2002 and 2011"),
+    ({"first_registration_year": "2030"}, "first_registration_year", "between 2002 and 2011"),
+    ({"first_registration_year": "soon"}, "first_registration_year", "Enter a whole number."),
+    ({"mileage_km": "-5"}, "mileage_km", "greater than or equal to 0"),
+    ({"mileage_km": "5000000"}, "mileage_km", "in kilometres"),
+    ({"service_history": "never"}, "service_history", "Select a valid choice."),
+    ({"diagnosis": ""}, "diagnosis", "This field is required."),
+    ({"diagnosis": "x" * 1001}, "diagnosis", "at most 1000 characters"),
+    ({"notes": "x" * 2001}, "notes", "at most 2000 characters"),
+    ({"consent": ""}, "consent", "only make your letter if you agree"),
+    ({"dealer": "999999"}, "dealer", "Select a valid choice."),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), INVALID, ids=[f"{c[1]}-{i}" for i, c in enumerate(INVALID)])
+def test_each_rule_gives_a_message_next_to_its_field_and_stores_nothing(client, content, change, field, message):
+    data = form_data(client, **change)
+    response = client.post(GENERAL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = re.search(rf'<p class="error" id="id_{field}_error">(.*?)</p>', html)
+    assert error and message in error.group(1), html[html.find("form-errors") : html.find("form-errors") + 600]
+    assert f'aria-describedby="id_{field}_error' in html or field in ("service_history", "consent")
+    assert GoodwillRequest.objects.count() == 0
+    # What the owner typed is kept, so one fix is enough.
+    if field != "owner_name":
+        assert 'value="Anna de Vries"' in html
+
+
+def test_vin_is_normalised_when_valid(client, content):
+    client.post(GENERAL, form_data(client, vin=" sjnfbak12u1234567 "))
+    assert GoodwillRequest.objects.get().vin == "SJNFBAK12U1234567"
+
+
+def test_the_honeypot_stops_bots(client, content):
+    response = client.post(GENERAL, form_data(client, website="http://spam.example"))
+    assert response.status_code == 400
+    assert GoodwillRequest.objects.count() == 0 and len(mail.outbox) == 0
+
+
+@override_settings(GOODWILL_RATE_LIMIT=(3, 3600))
+def test_too_many_submissions_from_one_client_get_429(client, content):
+    for _ in range(3):
+        assert client.post(GENERAL, form_data(client)).status_code == 302
+    response = client.post(GENERAL, form_data(client))
+    assert response.status_code == 429
+    assert "Too many requests from here" in text_of(response)
+    assert GoodwillRequest.objects.count() == 3
+    # Another client is not affected.
+    other = client.post(GENERAL, form_data(client), REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 302
+
+
+def test_the_same_form_posted_twice_creates_one_request(client, content, django_capture_on_commit_callbacks):
+    data = form_data(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(GENERAL, data)
+        second = client.post(GENERAL, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert GoodwillRequest.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_dealer_link_names_the_dealer_on_the_page_and_in_the_letter(client, content):
+    dealer = make_dealer()
+    url = reverse("guides:goodwill_dealer", kwargs={"code": dealer.code})
+    page = client.get(url)
+    assert "Ask Nissan Testdorp for a free repair" in text_of(page)
+    assert 'name="dealer"' not in page.content.decode()  # the link fixes the dealer
+    response = client.post(url, form_data(client, url), follow=True)
+    stored = GoodwillRequest.objects.get()
+    assert stored.dealer == dealer
+    text = text_of(response)
+    assert text.index("Nissan Testdorp Testdorp, Netherlands Dear Sir or Madam,") > 0
+    assert 'href="mailto:service@testdorp.example?subject=' in response.content.decode()
+
+
+def test_general_page_lets_the_owner_pick_an_active_dealer(client, content):
+    dealer = make_dealer()
+    make_dealer(name="Closed dealer", code="closed", active=False)
+    html = client.get(GENERAL).content.decode()
+    assert "Nissan Testdorp" in html and "Closed dealer" not in html
+    client.post(GENERAL, form_data(client, dealer=str(dealer.pk)))
+    assert GoodwillRequest.objects.get().dealer == dealer
+
+
+@pytest.mark.parametrize("code", ["unknown", "closed"])
+def test_unknown_or_inactive_dealer_code_is_a_friendly_404(client, content, code):
+    make_dealer(name="Closed dealer", code="closed", active=False)
+    response = client.get(reverse("guides:goodwill_dealer", kwargs={"code": code}))
+    assert response.status_code == 404
+    assert "We don't know this dealer's link" in text_of(response)
+    assert f'href="{GENERAL}"' in response.content.decode()
+    assert client.post(reverse("guides:goodwill_dealer", kwargs={"code": code}), {}).status_code == 404
+
+
+def test_diagnosis_is_prefilled_from_the_outcome(client, content):
+    html = client.get(GENERAL, {"outcome": "mechanism-seized", "a": "find-cause"}).content.decode()
+    assert "The lock mechanism has seized. In addition, the white plastic mechanism can seize." in html
+    assert 'name="outcome" value="mechanism-seized"' in html
+    client.post(GENERAL, form_data(client, f"{GENERAL}?outcome=mechanism-seized"))
+    assert GoodwillRequest.objects.get().outcome.slug == "mechanism-seized"
+
+
+def test_unknown_outcome_is_ignored(client, content):
+    html = client.get(GENERAL, {"outcome": "<script>"}).content.decode()
+    assert 'name="outcome" value=""' in html or 'name="outcome"' in html
+    assert "<script>" not in html.split("<body")[1].split("</form>")[0].replace('type="hidden"', "")
+
+
+def test_hostile_input_is_escaped_on_the_letter_page(client, content):
+    dealer = make_dealer(name=f"Dealer {HOSTILE}")
+    url = reverse("guides:goodwill_dealer", kwargs={"code": dealer.code})
+    data = form_data(client, url, owner_name=f"Anna {HOSTILE}", diagnosis=HOSTILE, notes=HOSTILE)
+    response = client.post(url, data, follow=True)
+    html = response.content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    mailto = re.search(r'href="(mailto:[^"]*)"', html).group(1)
+    assert "<" not in mailto and '"' not in mailto
+
+
+def test_hostile_input_is_escaped_in_the_admin(admin_client, client, content):
+    client.post(GENERAL, form_data(client, owner_name=f"Anna {HOSTILE}", notes=HOSTILE))
+    stored = GoodwillRequest.objects.get()
+    changelist = admin_client.get(reverse("admin:guides_goodwillrequest_changelist")).content.decode()
+    change = admin_client.get(reverse("admin:guides_goodwillrequest_change", args=[stored.pk])).content.decode()
+    for html in (changelist, change):
+        assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in changelist
+
+
+def test_token_is_long_random_and_cannot_be_guessed_or_listed(client, content):
+    for _ in range(3):
+        client.post(GENERAL, form_data(client))
+    tokens = list(GoodwillRequest.objects.values_list("token", flat=True))
+    assert len(set(tokens)) == 3 and all(len(t) >= 43 for t in tokens)  # 256 random bits
+    token = tokens[0]
+    assert client.get(reverse("guides:goodwill_request", kwargs={"token": token})).status_code == 200
+    for guess in [token[:-1], token[:-1] + ("A" if token[-1] != "A" else "B"), "1", GoodwillRequest.objects.first().reference]:
+        assert client.get(reverse("guides:goodwill_request", kwargs={"token": guess})).status_code == 404
+    assert client.get("/goodwill/r/").status_code == 404  # no listing
+    page = client.get(reverse("guides:goodwill_request", kwargs={"token": token}))
+    assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"].startswith("noindex")
+    assert page["Referrer-Policy"] == "no-referrer"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_failed_email_loses_nothing_and_can_be_retried(client, content, django_capture_on_commit_callbacks):
+    # A real SMTP connection to a port where nothing listens: the send fails for real.
+    broken = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    with override_settings(MAILERS=broken), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(GENERAL, form_data(client), follow=True)
+    assert response.status_code == 200 and "Your reference" in text_of(response)
+    stored = GoodwillRequest.objects.get()
+    assert stored.email_sent_at is None
+    call_command("send_goodwill_emails")
+    stored.refresh_from_db()
+    assert stored.email_sent_at is not None and len(mail.outbox) == 1
+    assert GoodwillRequest.objects.count() == 1
+
+
+def staff(permission_codenames=(), username="editor") -> User:
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    for codename in permission_codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def test_only_staff_with_the_permission_see_requests(client, content):
+    client.post(GENERAL, form_data(client))
+    url = reverse("admin:guides_goodwillrequest_changelist")
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(staff())
+    assert client.get(url).status_code == 403  # staff, but without the permission
+    client.force_login(staff(["view_goodwillrequest"], username="reviewer"))
+    assert client.get(url).status_code == 200
+
+
+def test_admin_filters_and_csv_export(admin_client, client, content):
+    dealer = make_dealer()
+    client.post(GENERAL, form_data(client, dealer=str(dealer.pk), owner_name="=HYPERLINK(1)"))
+    client.post(GENERAL, form_data(client))
+    url = reverse("admin:guides_goodwillrequest_changelist")
+    assert admin_client.get(url, {"dealer__id__exact": dealer.pk}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"status__exact": "new"}).context["cl"].result_count == 2
+    ids = [str(pk) for pk in GoodwillRequest.objects.values_list("pk", flat=True)]
+    response = admin_client.post(url, {"action": "export_csv", "_selected_action": ids})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["reference", "created_at", "status"] and len(rows) == 3
+    assert "'=HYPERLINK(1)" in [row[4] for row in rows[1:]]  # a formula stays text in a spreadsheet
+
+
+def test_old_personal_data_is_erased_and_the_rest_kept(client, content):
+    client.post(GENERAL, form_data(client))
+    client.post(GENERAL, form_data(client, owner_name="Recent Owner"))
+    old = GoodwillRequest.objects.exclude(owner_name="Recent Owner").get()
+    GoodwillRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    call_command("erase_goodwill_personal_data", "--days", "365")
+    old.refresh_from_db()
+    assert (old.owner_name, old.owner_email, old.registration, old.notes) == ("", "", "", "")
+    assert old.personal_data_erased_at and old.reference and old.mileage_km == 123000
+    assert GoodwillRequest.objects.get(owner_name="Recent Owner").owner_email == "anna@example.org"
+    page = client.get(old.get_absolute_url())
+    assert "have been erased" in text_of(page)
+
+
+def test_outcome_pages_that_suggest_goodwill_link_here_with_the_diagnosis(client, content):
+    url = reverse("troubleshooter:diagnosis", kwargs={"slug": Problem.objects.get().slug})
+    html = client.get(url, {"a": "find-cause,doors-work,no-click,no-click,stiff"}).content.decode()
+    link = re.search(r'href="(/goodwill/\?outcome=mechanism-seized[^"]*)"', html).group(1).replace("&amp;", "&")
+    assert "The lock mechanism has seized." in client.get(link).content.decode()
