@@ -46,12 +46,12 @@ def server_url(live_content):
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{url}/goodwill/", timeout=2)
+                urllib.request.urlopen(f"{url}/goodwill/", timeout=10)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or still booting its workers
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
