@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
@@ -47,7 +48,8 @@ def goodwill_dealer(request, code):
 def goodwill_form_page(request, dealer):
     if request.method == "POST":
         if goodwill_service.over_rate_limit(request):
-            return render(request, "guides/rate_limited.html", status=429)
+            minutes = max(1, settings.GOODWILL_RATE_LIMIT[1] // 60)
+            return render(request, "guides/rate_limited.html", {"minutes": minutes}, status=429)
         form = GoodwillRequestForm(request.POST, fixed_dealer=dealer)
         if form.is_valid():
             data = form.cleaned_data

@@ -147,6 +147,7 @@ def test_too_many_submissions_from_one_client_get_429(client, content):
     response = client.post(GENERAL, form_data(client))
     assert response.status_code == 429
     assert "Too many requests from here" in text_of(response)
+    assert "Please try again in 60 minutes." in text_of(response)
     assert GoodwillRequest.objects.count() == 3
     # Another client is not affected.
     other = client.post(GENERAL, form_data(client), REMOTE_ADDR="192.0.2.7")

@@ -153,7 +153,7 @@ SECURE_CSP = {
 # Goodwill requests: at most this many submissions per client per window (seconds),
 # counted in the cache; and how long personal data is kept before erasure.
 GOODWILL_RATE_LIMIT = (
-    int(os.environ.get("GOODWILL_RATE_LIMIT", "5")),
+    int(os.environ.get("GOODWILL_RATE_LIMIT", "10")),
     int(os.environ.get("GOODWILL_RATE_WINDOW_SECONDS", "3600")),
 )
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
