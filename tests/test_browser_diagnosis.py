@@ -6,25 +6,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PHONE
-from troubleshooter.models import Outcome, OutcomeFeedback, Problem, Question
+from tests.walks import walks_to_outcomes
+from troubleshooter.models import Outcome, OutcomeFeedback, Problem
 
 pytestmark = pytest.mark.browser
 
 
 def walks_to_every_outcome() -> dict[str, list[str]]:
-    """Answer labels to tap, one walk per published outcome, read from the database."""
-    problem = Problem.objects.get()
-    walks: dict[str, list[str]] = {}
-
-    def visit(question: Question, labels: list[str]):
-        for answer in question.answers.order_by("order"):
-            if answer.outcome_id:
-                walks.setdefault(answer.outcome.title, [*labels, answer.label])
-            elif answer.next_question_id:
-                visit(answer.next_question, [*labels, answer.label])
-
-    visit(problem.start_question, [])
-    return walks
+    """Answer labels to tap, one walk per published outcome, keyed by the outcome's title."""
+    walks = walks_to_outcomes(Problem.objects.get())
+    return {answers[-1].outcome.title: [answer.label for answer in answers] for answers in walks.values()}
 
 
 def start(page: Page, live_server):

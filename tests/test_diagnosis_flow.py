@@ -6,26 +6,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.pagetext import read_page
-from troubleshooter.models import Outcome, OutcomeFeedback, Problem, Question, Symptom
+from tests.walks import walks_to_outcomes
+from troubleshooter.models import Outcome, OutcomeFeedback, Problem, Symptom
 
 PROBLEM = "micra-k12-boot-lock"
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
 
 
 def outcome_paths() -> dict[str, list[str]]:
-    """For each outcome, the first answer path (depth first, in answer order) that reaches it, read from the database."""
-    problem = Problem.objects.get(slug=PROBLEM)
-    found: dict[str, list[str]] = {}
-
-    def visit(question: Question, path: list[str]):
-        for answer in question.answers.order_by("order"):
-            if answer.outcome_id:
-                found.setdefault(answer.outcome.slug, [*path, answer.slug])
-            elif answer.next_question_id:
-                visit(answer.next_question, [*path, answer.slug])
-
-    visit(problem.start_question, [])
-    return found
+    walks = walks_to_outcomes(Problem.objects.get(slug=PROBLEM))
+    return {slug: [answer.slug for answer in answers] for slug, answers in walks.items()}
 
 
 def text_of(response) -> str:
