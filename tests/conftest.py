@@ -65,6 +65,24 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture
+def console_errors(page):
+    """Script errors and refused resources (CSP violations, missing files) while a test runs.
+
+    A 400 for a form with mistakes is intended, so failed documents are not counted.
+    """
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if "Refused to" in message.text else None)
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}")
+        if response.status >= 400 and response.request.resource_type != "document"
+        else None,
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}

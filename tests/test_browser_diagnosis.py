@@ -29,7 +29,7 @@ def tap_answers(page: Page, labels: list[str]):
         page.get_by_role("link", name=label, exact=True).tap()
 
 
-def test_every_outcome_by_tapping_answers(page: Page, live_server, live_content):
+def test_every_outcome_by_tapping_answers(page: Page, live_server, live_content, console_errors):
     walks = walks_to_every_outcome()
     assert len(walks) == Outcome.objects.published().count()
     start(page, live_server)
@@ -44,6 +44,7 @@ def test_every_outcome_by_tapping_answers(page: Page, live_server, live_content)
         expect(page.get_by_text("Did this solve it?")).to_be_visible()
         assert page.evaluate("window.notReloaded === true"), "a tap reloaded the whole page"
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert console_errors == []  # htmx and our script run under the strict CSP without complaint
 
 
 def test_back_button_and_changing_an_answer(page: Page, live_server, live_content):

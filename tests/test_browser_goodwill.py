@@ -11,7 +11,7 @@ from troubleshooter.models import Problem
 pytestmark = pytest.mark.browser
 
 
-def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_server, live_content):
+def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_server, live_content, console_errors):
     Dealer.objects.create(
         name="Nissan Testdorp", code="testdorp", town="Testdorp", country="Netherlands", email="service@testdorp.example"
     )
@@ -54,3 +54,4 @@ def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_se
     )
     expect(page.get_by_role("button", name="Copy the letter")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert console_errors == []
