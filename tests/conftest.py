@@ -75,9 +75,11 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if "Refused to" in message.text else None)
     page.on(
         "response",
-        lambda response: errors.append(f"{response.status} {response.url}")
-        if response.status >= 400 and response.request.resource_type != "document"
-        else None,
+        lambda response: (
+            errors.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document"
+            else None
+        ),
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
