@@ -2,8 +2,10 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guides.models import Dealer, GoodwillRequest
 from troubleshooter.models import Outcome, Problem
@@ -19,7 +21,7 @@ class GoodwillRequestForm(forms.ModelForm):
     dealer = forms.ModelChoiceField(
         queryset=Dealer.objects.filter(active=True),
         required=False,
-        label=_("Your Nissan dealer"),
+        label=_("Your dealer"),
         empty_label=_("My dealer is not listed"),
     )
     problem = forms.ModelChoiceField(queryset=Problem.objects.published(), label=_("What is wrong"), empty_label=None)
@@ -34,11 +36,9 @@ class GoodwillRequestForm(forms.ModelForm):
     # Bots fill every field; people never see this one.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    outcome = forms.ModelChoiceField(
-        queryset=Outcome.objects.published(), to_field_name="slug", required=False, widget=forms.HiddenInput
-    )
+    # The diagnosis the owner came from; one that has since been unpublished is simply dropped.
+    outcome = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
     consent = forms.BooleanField(
-        label=_("I agree that this site stores these details to make my letter, and erases them after a year."),
         error_messages={"required": _("We can only make your letter if you agree that we store these details.")},
     )
 
@@ -64,13 +64,11 @@ class GoodwillRequestForm(forms.ModelForm):
             "owner_name": _("Your name"),
             "owner_email": _("Your email"),
             "owner_phone": _("Your phone (optional)"),
-            "vin": _("Vehicle identification number (VIN, optional)"),
             "mileage_km": _("Mileage in km"),
             "service_history": _("Where has the car been serviced?"),
             "notes": _("Anything else the dealer should know (optional)"),
         }
         help_texts = {
-            "vin": _("17 letters and numbers, on your registration papers and at the bottom of the windscreen."),
             "diagnosis": _("Filled in from your diagnosis. Change it if you like."),
             "registration": _("As on the number plate."),
         }
@@ -84,7 +82,6 @@ class GoodwillRequestForm(forms.ModelForm):
             "mileage_km": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "first_registration_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "registration": forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-            "vin": forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "maxlength": 17}),
         }
 
     def __init__(self, *args, fixed_dealer: Dealer | None = None, **kwargs):
@@ -97,6 +94,14 @@ class GoodwillRequestForm(forms.ModelForm):
             self.fields["problem"].widget = forms.HiddenInput()
             self.fields["problem"].initial = self.fields["problem"].queryset.get()
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # Radio buttons need no "choose one" entry: nothing is ticked until the owner ticks it.
+        self.fields["service_history"].choices = GoodwillRequest.ServiceHistory.choices
+        days = settings.GOODWILL_RETENTION_DAYS
+        self.fields["consent"].label = ngettext(
+            "I agree that this site stores these details to make my letter, and erases them after %(days)d day.",
+            "I agree that this site stores these details to make my letter, and erases them after %(days)d days.",
+            days,
+        ) % {"days": days}
 
     def full_clean(self):
         super().full_clean()
@@ -106,6 +111,10 @@ class GoodwillRequestForm(forms.ModelForm):
                 bound = self[name]
                 described = [f"{bound.auto_id}_error"] + ([f"{bound.auto_id}_helptext"] if bound.help_text else [])
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+    def clean_outcome(self):
+        slug = self.cleaned_data["outcome"]
+        return Outcome.objects.published().filter(slug=slug).first() if slug else None
 
     def clean_website(self):
         if self.cleaned_data["website"]:

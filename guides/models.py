@@ -207,7 +207,7 @@ class CostEstimate(models.Model):
     class Route(models.TextChoices):
         DIY_PARTS = "diy", _("Do it yourself (parts only)")
         INDEPENDENT = "independent", _("Independent garage")
-        DEALER = "dealer", _("Nissan dealer")
+        DEALER = "dealer", _("Official dealer")
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="cost_estimates")
     route = models.CharField(_("who does the repair"), max_length=12, choices=Route.choices)
@@ -259,9 +259,9 @@ class GoodwillRequest(models.Model):
     """An owner's request for a goodwill repair: personal data, kept only as long as needed."""
 
     class ServiceHistory(models.TextChoices):
-        NISSAN_DEALER = "dealer", _("Always at a Nissan dealer")
+        OFFICIAL_DEALER = "dealer", _("Always at an official dealer")
         ELSEWHERE = "elsewhere", _("At another garage, or by myself")
-        MIXED = "mixed", _("Partly at a Nissan dealer")
+        MIXED = "mixed", _("Partly at an official dealer")
 
     class Status(models.TextChoices):
         NEW = "new", _("New")

@@ -71,8 +71,7 @@ def goodwill_initial(outcome: Outcome | None) -> dict:
 
 def goodwill_context(form) -> dict:
     """What the goodwill page shows beside the form: the carried diagnosis and the advice."""
-    outcome = form["outcome"].value()
-    outcome = goodwill_outcome(outcome if isinstance(outcome, str) else None)
+    outcome = goodwill_outcome(form["outcome"].value())
     problems = [outcome.problem] if outcome else list(Problem.objects.published())
     return {"outcome": outcome, "problems": problems}
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from guides import selectors
@@ -30,12 +31,14 @@ def source_note(request, problem_slug):
     return render(request, "guides/source_note.html", {"problem": problem, "article": article})
 
 
+@never_cache  # each form carries its own one-time key
 @require_http_methods(["GET", "POST"])
 def goodwill(request):
     """The goodwill request for everyone; the owner picks their dealer, if listed."""
     return goodwill_form_page(request, dealer=None)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def goodwill_dealer(request, code):
     """A dealer's own link: the page and the letter name that dealer."""
@@ -47,14 +50,16 @@ def goodwill_dealer(request, code):
 
 def goodwill_form_page(request, dealer):
     if request.method == "POST":
-        if goodwill_service.over_rate_limit(request):
-            minutes = max(1, settings.GOODWILL_RATE_LIMIT[1] // 60)
-            return render(request, "guides/rate_limited.html", {"minutes": minutes}, status=429)
         form = GoodwillRequestForm(request.POST, fixed_dealer=dealer)
+        if goodwill_service.over_rate_limit(request):
+            # Keep what the owner typed: they can send it when the pause is over.
+            minutes = max(1, settings.GOODWILL_RATE_LIMIT[1] // 60)
+            context = {"form": form, "dealer": dealer, "rate_limited_minutes": minutes} | selectors.goodwill_context(form)
+            return render(request, "guides/goodwill.html", context, status=429)
         if form.is_valid():
             data = form.cleaned_data
             goodwill_request, _created = goodwill_service.create_request(
-                submission_key=data.pop("submission_key"),
+                form_key=data.pop("submission_key"),
                 dealer=dealer or data.pop("dealer", None),
                 **{k: v for k, v in data.items() if k not in ("website", "dealer")},
             )

@@ -95,11 +95,35 @@ def test_a_walk_and_feedback_without_javascript(browser, live_server, live_conte
     context.close()
 
 
+def test_letter_buttons_that_need_javascript_are_hidden_without_it(browser, live_server, live_content, client):
+    from tests.test_goodwill import GENERAL, form_data
+
+    letter_url = client.post(GENERAL, form_data(client))["Location"]
+    for javascript in (False, True):
+        context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(live_server.url + letter_url)
+        copy = page.get_by_role("button", name="Copy the letter")
+        expect(copy).to_be_visible() if javascript else expect(copy).to_be_hidden()
+        expect(page.get_by_role("link", name="Email it to your dealer")).to_be_visible()
+        context.close()
+
+
+def test_focus_follows_each_new_step_like_a_page_load(page: Page, live_server, live_content):
+    start(page, live_server)
+    tap_answers(page, ["No, I want to find out what is wrong"])
+    expect(page.get_by_role("heading", level=2)).to_have_text("Does the remote lock and unlock the doors?")
+    expect(page.locator("#question-title")).to_be_focused()
+    tap_answers(page, ["No, the remote does nothing to the doors either"])
+    expect(page.locator("#outcome-title")).to_be_focused()
+
+
 def test_feedback_with_javascript_swaps_in_place(page: Page, live_server, live_content):
     start(page, live_server)
     tap_answers(page, ["Yes, I need it open now"])
     page.get_by_role("button", name="Yes").tap()
     expect(page.get_by_text("Good to hear it is sorted.")).to_be_visible()
+    expect(page.locator("#outcome-title")).not_to_be_focused()  # focus stays where the owner was
     assert OutcomeFeedback.objects.filter(solved=True).count() == 1
 
 

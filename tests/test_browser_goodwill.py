@@ -27,8 +27,8 @@ def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_se
     page.get_by_label("Vehicle identification number (VIN, optional)").fill("SJNFBAK12U12345O7")  # an O: a typo
     page.get_by_label("Year of first registration").fill("2007")
     page.get_by_label("Mileage in km").fill("123000")
-    page.get_by_label("Always at a Nissan dealer").check()
-    page.get_by_label("Your Nissan dealer").select_option(label="Nissan Testdorp, Testdorp")
+    page.get_by_label("Always at an official dealer").check()
+    page.get_by_label("Your dealer").select_option(label="Nissan Testdorp, Testdorp")
     page.get_by_label("Your name").fill("Anna de Vries")
     page.get_by_label("Your email").fill("anna@example.org")
     page.get_by_label(re.compile("I agree that this site stores")).check()

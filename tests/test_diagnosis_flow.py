@@ -69,9 +69,18 @@ def test_goodwill_outcomes_link_to_the_goodwill_page_with_the_diagnosis(client, 
     assert "From your diagnosis: The microswitch behind the rubber button has failed" in text_of(goodwill)
 
 
-def test_not_this_fault_does_not_push_goodwill(client, content):
-    html = client.get(URL, {"a": "find-cause,remote-dead"}).content.decode()
-    assert "/goodwill/" not in html
+def test_not_this_fault_does_not_push_goodwill_or_repair_costs(client, content):
+    for query in ({"a": "find-cause,remote-dead"}, {"a": "find-cause,remote-dead", "solved": "no"}):
+        html = client.get(URL, query).content.decode()
+        assert "/goodwill/" not in html
+        assert "What the repair costs" not in html
+
+
+def test_an_answer_to_an_unpublished_outcome_is_not_offered(client, content):
+    Outcome.objects.filter(slug="not-the-boot-lock").update(status=Outcome.Status.DRAFT)
+    html = client.get(URL, {"a": "find-cause"}).content.decode()
+    assert "No, the remote does nothing to the doors either" not in html
+    assert "Yes, the doors lock and unlock" in html
 
 
 def test_outcome_lists_guides_with_time_difficulty_and_cost(client, content):
@@ -280,6 +289,8 @@ def test_search_input_limits(client, content):
     assert client.get(SEARCH, {"q": ""}).status_code == 200
     too_long = client.get(SEARCH, {"q": "x" * 500})
     assert too_long.status_code == 400 and "at most 200 characters" in text_of(too_long)
+    nul = client.get(SEARCH, {"q": "rain\x00"})
+    assert nul.status_code == 400 and "Null characters are not allowed." in text_of(nul)
     assert client.get(SEARCH, {"q": '"* OR NEAR( ) ^ -:'}).status_code == 200
 
 

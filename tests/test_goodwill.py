@@ -138,6 +138,9 @@ def test_the_honeypot_stops_bots(client, content):
     response = client.post(GENERAL, form_data(client, website="http://spam.example"))
     assert response.status_code == 400
     assert GoodwillRequest.objects.count() == 0 and len(mail.outbox) == 0
+    # A person whose browser filled it in can see it, empty it and send again.
+    html = response.content.decode()
+    assert '<div class="trap"' not in html and "Please leave this field empty." in html
 
 
 @override_settings(GOODWILL_RATE_LIMIT=(3, 3600))
@@ -147,7 +150,8 @@ def test_too_many_submissions_from_one_client_get_429(client, content):
     response = client.post(GENERAL, form_data(client))
     assert response.status_code == 429
     assert "Too many requests from here" in text_of(response)
-    assert "Please try again in 60 minutes." in text_of(response)
+    assert "Please send it again in 60 minutes." in text_of(response)
+    assert 'value="Anna de Vries"' in response.content.decode()  # what the owner typed is kept
     assert GoodwillRequest.objects.count() == 3
     # Another client is not affected.
     other = client.post(GENERAL, form_data(client), REMOTE_ADDR="192.0.2.7")
@@ -208,8 +212,42 @@ def test_diagnosis_is_prefilled_from_the_outcome(client, content):
 
 def test_unknown_outcome_is_ignored(client, content):
     html = client.get(GENERAL, {"outcome": "<script>"}).content.decode()
-    assert 'name="outcome" value=""' in html or 'name="outcome"' in html
-    assert "<script>" not in html.split("<body")[1].split("</form>")[0].replace('type="hidden"', "")
+    assert '<input type="hidden" name="outcome" id="id_outcome">' in html  # no value carried
+    assert "From your diagnosis" not in html and "<script>" not in html.split("<body")[1]
+
+
+def test_an_outcome_unpublished_while_the_owner_types_is_dropped_not_an_error(client, content):
+    from troubleshooter.models import Outcome
+
+    data = form_data(client, f"{GENERAL}?outcome=mechanism-seized")
+    Outcome.objects.filter(slug="mechanism-seized").update(status=Outcome.Status.DRAFT)
+    assert client.post(GENERAL, data).status_code == 302
+    stored = GoodwillRequest.objects.get()
+    assert stored.outcome is None and stored.diagnosis  # the owner's text stays
+
+
+def test_service_history_starts_with_nothing_ticked(client, content):
+    html = client.get(GENERAL).content.decode()
+    radios = re.findall(r'<input type="radio" name="service_history"[^>]*>', html)
+    assert len(radios) == 3 and not any("checked" in radio for radio in radios)
+
+
+def test_consent_names_the_real_retention_period(client, content, settings):
+    settings.GOODWILL_RETENTION_DAYS = 90
+    assert "erases them after 90 days" in text_of(client.get(GENERAL))
+
+
+def test_going_back_to_fix_a_typo_gives_a_letter_with_the_fix(client, content):
+    data = form_data(client)
+    first = client.post(GENERAL, data)
+    fixed = client.post(GENERAL, {**data, "registration": "AB-123-D"})  # same form, corrected
+    assert first["Location"] != fixed["Location"]
+    assert sorted(GoodwillRequest.objects.values_list("registration", flat=True)) == ["AB-123-C", "AB-123-D"]
+    assert "registration AB-123-D" in text_of(client.get(fixed["Location"]))
+
+
+def test_form_pages_are_never_cached(client, content):
+    assert "no-store" in client.get(GENERAL)["Cache-Control"]
 
 
 def test_hostile_input_is_escaped_on_the_letter_page(client, content):
@@ -312,7 +350,7 @@ def test_old_personal_data_is_erased_and_the_rest_kept(client, content):
     GoodwillRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
     call_command("erase_goodwill_personal_data", "--days", "365")
     old.refresh_from_db()
-    assert (old.owner_name, old.owner_email, old.registration, old.notes) == ("", "", "", "")
+    assert (old.owner_name, old.owner_email, old.registration, old.notes, old.diagnosis) == ("", "", "", "", "")
     assert old.personal_data_erased_at and old.reference and old.mileage_km == 123000
     assert GoodwillRequest.objects.get(owner_name="Recent Owner").owner_email == "anna@example.org"
     page = client.get(old.get_absolute_url())

@@ -11,6 +11,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Describe what happens"),
         max_length=200,
+        error_messages={"max_length": _("Please describe it in at most %(limit_value)d characters.")},
         strip=True,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. boot won't open when it rains")}),
     )

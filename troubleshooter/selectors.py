@@ -19,9 +19,11 @@ def outcome_guides_prefetch() -> Prefetch:
 
 
 def published_problems() -> QuerySet[Problem]:
+    """Published problems, each with `emergency_guides` (the "open it now" guide first)."""
+    emergency = RepairGuide.objects.published().filter(purpose=RepairGuide.Purpose.EMERGENCY).order_by("order")
     return (
         Problem.objects.published()
-        .prefetch_related("vehicles", Prefetch("guides", queryset=RepairGuide.objects.published(), to_attr="published_guides"))
+        .prefetch_related("vehicles", Prefetch("guides", queryset=emergency, to_attr="emergency_guides"))
         .order_by("title")
     )
 

@@ -65,8 +65,11 @@ def diagnosis(request, slug):
     context["walk"] = current
     context["trail"] = [(step, diagnosis_url(problem, step.path_before)) for step in current.steps]
     if current.question:
+        # An answer whose target is unpublished is not offered (the integrity check reports it).
         context["answers"] = [
-            (answer, diagnosis_url(problem, [*path, answer.slug])) for answer in graph.answers_of(current.question)
+            (answer, diagnosis_url(problem, [*path, answer.slug]))
+            for answer in graph.answers_of(current.question)
+            if graph.target(answer) is not None
         ]
     else:
         context |= outcome_context(request, problem, current.outcome, path)

@@ -38,6 +38,8 @@ MAILERS = {
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", True),
+            # A hung mail server must not hold a web worker for long.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         },
     }
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import secrets
 from datetime import timedelta
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 PERSONAL_FIELDS = {
+    "diagnosis": "",  # free text the owner may have written in
     "owner_name": "",
     "owner_email": "",
     "owner_phone": "",
@@ -66,11 +69,22 @@ def over_rate_limit(request) -> bool:
     return count > limit
 
 
-def create_request(*, submission_key: str, **fields) -> tuple[GoodwillRequest, bool]:
+def submission_fingerprint(form_key: str, fields: dict) -> str:
+    """The same form with the same answers gives the same fingerprint; any change gives a new one.
+
+    So a double tap on "submit" stores one request, while an owner who goes back, fixes a
+    typo and sends again gets a letter with the fix.
+    """
+    canonical = json.dumps({k: getattr(v, "pk", v) for k, v in sorted(fields.items())}, default=str, sort_keys=True)
+    return hashlib.sha256(f"{form_key}\n{canonical}".encode()).hexdigest()
+
+
+def create_request(*, form_key: str, **fields) -> tuple[GoodwillRequest, bool]:
     """Store a request once. The same form posted again returns the first request, not a second one.
 
     The owner's email is sent after the commit; a failure to send never undoes the request.
     """
+    submission_key = submission_fingerprint(form_key, fields)
     existing = GoodwillRequest.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
@@ -80,7 +94,8 @@ def create_request(*, submission_key: str, **fields) -> tuple[GoodwillRequest, b
                 goodwill_request = GoodwillRequest.objects.create(
                     submission_key=submission_key, token=new_token(), reference=new_reference(), **fields
                 )
-                transaction.on_commit(lambda pk=goodwill_request.pk: send_owner_email(pk))
+                # robust: whatever goes wrong with the email, the owner still gets their letter page.
+                transaction.on_commit(lambda pk=goodwill_request.pk: send_owner_email(pk), robust=True)
             return goodwill_request, True
         except IntegrityError:
             # Either the same form arrived twice at once (the other copy won), or
