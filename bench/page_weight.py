@@ -6,7 +6,7 @@ For each page and each profile, N cold loads (a fresh browser context each time,
 so an empty cache), then one repeat visit in the same context. Prints markdown:
 
 - weight: requests, bytes on the wire (headers + body as sent: gzip for static
-  files, which whitenoise pre-compresses; HTML as gunicorn sends it), bytes
+  files, which whitenoise pre-compresses; HTML as GZipMiddleware sends it), bytes
   uncompressed (decoded bodies), what the HTML would weigh gzipped, and what a
   repeat visit transfers;
 - timing (median of the N runs): time to first byte, HTML received (the
@@ -278,8 +278,8 @@ def report(results: dict, runs: int, favicon: tuple[int, int] | None = None) -> 
     )
     out.append(
         "\nTransferred = response headers + body as sent (static files gzip-compressed by whitenoise; "
-        "HTML as gunicorn sends it, uncompressed). Uncompressed = decoded bodies. "
-        "HTML body if gzipped = the same HTML through gzip level 6, as a proxy or GZipMiddleware would send it."
+        "HTML as the site sends it: gzip-compressed by Django's GZipMiddleware when the browser accepts it). "
+        "Uncompressed = decoded bodies. HTML body if gzipped = the same HTML through gzip level 6, for comparison."
     )
 
     for profile_name, pages in results.items():

@@ -15,6 +15,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 
 # A file, not memory, for the SQLite test database: the live server's threads then
 # each get their own connection, so concurrency tests meet real locking (WAL, busy timeout).
