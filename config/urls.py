@@ -10,6 +10,7 @@ def favicon(request):
     # Resolved per request: the hashed static name exists only after collectstatic.
     return redirect(static_url("favicon.svg"), permanent=True)
 
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; send them to the real one.
     path("favicon.ico", favicon),
