@@ -41,8 +41,8 @@ def search(query: str) -> list[SearchEntry]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [match, MAX_RESULTS])
             ids = [row[0] for row in cursor.fetchall()]
-        rows = SearchEntry.objects.in_bulk(ids)
-        return [rows[i] for i in ids if i in rows and rows[i].problem_id in {p["pk"] for p in published}]
+        rows = SearchEntry.objects.filter(problem__in=published).in_bulk(ids)
+        return [rows[i] for i in ids if i in rows]
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
