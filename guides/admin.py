@@ -40,7 +40,6 @@ class RepairGuideAdmin(admin.ModelAdmin):
     list_display = ["title", "problem", "purpose", "difficulty", "status"]
     list_filter = ["problem", "purpose", "status"]
     prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["causes"]
     inlines = [GuideToolInline, GuidePartInline, GuideStepInline]
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from guides.models import Dealer, GoodwillRequest
-from troubleshooter.models import Outcome, Problem
+from troubleshooter.models import Problem
 
 VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # 17 characters; I, O and Q are never used
 REGISTRATION = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,13}[A-Z0-9]$")
@@ -114,7 +114,9 @@ class GoodwillRequestForm(forms.ModelForm):
 
     def clean_outcome(self):
         slug = self.cleaned_data["outcome"]
-        return Outcome.objects.published().filter(slug=slug).first() if slug else None
+        from guides.selectors import goodwill_outcome
+
+        return goodwill_outcome(slug)
 
     def clean_website(self):
         if self.cleaned_data["website"]:

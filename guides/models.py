@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from troubleshooter.models import Cause, Problem, Publishable
+from troubleshooter.models import Problem, Publishable
 
 
 class SourceArticle(models.Model):
@@ -47,7 +47,6 @@ class RepairGuide(Publishable):
     difficulty = models.PositiveSmallIntegerField(_("difficulty"), choices=Difficulty.choices)
     time_min_minutes = models.PositiveSmallIntegerField(_("time needed, at least (minutes)"))
     time_max_minutes = models.PositiveSmallIntegerField(_("time needed, at most (minutes)"))
-    causes = models.ManyToManyField(Cause, blank=True, related_name="guides", verbose_name=_("fixes these causes"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -277,7 +276,7 @@ class GoodwillRequest(models.Model):
         Dealer, on_delete=models.SET_NULL, null=True, blank=True, related_name="goodwill_requests", verbose_name=_("dealer")
     )
     outcome = models.ForeignKey(
-        "troubleshooter.Outcome",
+        "troubleshooter.Cause",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

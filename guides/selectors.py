@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from guides.models import FAQ, Dealer, GoodwillRequest, RepairGuide
 from guides.services.goodwill import new_submission_key
 from guides.templatetags.content import render_markdown
-from troubleshooter.models import Outcome, Problem
+from troubleshooter.models import Cause, DiagnosisVersion, Problem
 
 
 def strip_markdown(text: str) -> str:
@@ -45,19 +45,25 @@ def active_dealer(code: str) -> Dealer | None:
     return Dealer.objects.filter(code=code, active=True).first()
 
 
-def goodwill_outcome(outcome_slug: str | None) -> Outcome | None:
-    """The diagnosis outcome an owner arrives with, if it is real and published."""
+def goodwill_outcome(outcome_slug: str | None) -> Cause | None:
+    """The diagnosis outcome (a cause of the live diagnosis) an owner arrives with, if it is real."""
     if not outcome_slug:
         return None
-    return (
-        Outcome.objects.published()
-        .filter(problem__status=Problem.Status.PUBLISHED, slug=outcome_slug[:80])
-        .select_related("problem", "cause")
+    cause = (
+        Cause.objects.filter(
+            version__status=DiagnosisVersion.Status.PUBLISHED,
+            version__problem__status=Problem.Status.PUBLISHED,
+            slug=outcome_slug[:80],
+        )
+        .select_related("version__problem")
         .first()
     )
+    if cause is not None:
+        cause.problem = cause.version.problem
+    return cause
 
 
-def goodwill_initial(outcome: Outcome | None) -> dict:
+def goodwill_initial(outcome: Cause | None) -> dict:
     initial = {"submission_key": new_submission_key()}
     if outcome:
         initial |= {

@@ -43,8 +43,14 @@ def read_page(html: str) -> tuple[str, list[str]]:
     return normalise("".join(reader.parts)), reader.links
 
 
-def crawl(client, start: str = "/", skip_prefixes: tuple[str, ...] = ("/admin/", "/static/")) -> dict[str, str]:
-    """Follow every same-site link from `start`; return {path: visible text}. Fails on any non-200."""
+def crawl(
+    client, start: str = "/", skip_prefixes: tuple[str, ...] = ("/admin/", "/static/"), max_query_pairs: int = 1
+) -> dict[str, str]:
+    """Follow every same-site link from `start`; return {path: visible text}. Fails on any non-200.
+
+    The diagnosis links every combination of answers, so links carrying more than
+    `max_query_pairs` query parameters are not followed (the walk tests cover those).
+    """
     pages: dict[str, str] = {}
     queue = [start]
     while queue:
@@ -58,6 +64,8 @@ def crawl(client, start: str = "/", skip_prefixes: tuple[str, ...] = ("/admin/",
         for href in links:
             url = urlparse(urldefrag(href).url)
             if url.scheme or url.netloc or not url.path.startswith("/") or url.path.startswith(skip_prefixes):
+                continue
+            if url.query and url.query.count("&") + 1 > max_query_pairs:
                 continue
             target = url.path + (f"?{url.query}" if url.query else "")
             if target not in pages:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from guides.models import FAQ, GuideStep, RepairGuide
-from troubleshooter.models import Problem
+from troubleshooter.models import DiagnosisVersion, Problem
 
 CONTENT_APPS = ("troubleshooter", "guides")
 ARTICLE_NAME = "nissan-micra-boot-lock.txt"
@@ -44,8 +44,10 @@ def test_load_fills_an_empty_database_with_published_content():
     call_command("load_content")
     problem = Problem.objects.get()
     assert problem.is_published
-    assert problem.symptoms.count() == 5
-    assert problem.causes.count() == 3
+    live = problem.diagnosis_versions.get(status="published")
+    assert live.causes.filter(kind="fault").count() == 3
+    assert live.causes.filter(kind="catch_all").count() == 1
+    assert problem.situations.count() >= 20
     assert problem.faqs.count() == 5
     assert problem.pull_quotes.count() == 3
     assert problem.cost_estimates.count() == 3
@@ -63,7 +65,7 @@ def test_running_twice_leaves_every_row_count_unchanged():
     assert row_counts() == first
     empty = [table for table, count in first.items() if not count]
     # Owners' data and dealers are not content.
-    owners_data = ["guides.Dealer", "guides.GoodwillRequest", "troubleshooter.OutcomeFeedback"]
+    owners_data = ["guides.Dealer", "guides.GoodwillRequest", "troubleshooter.Feedback"]
     assert sorted(empty) == owners_data, f"empty tables after loading: {empty}"
 
 
@@ -85,7 +87,14 @@ def test_rerun_keeps_editor_changes_and_update_restores_the_fixture_version(caps
 
     counts = row_counts()
     call_command("load_content", "--update")
-    assert row_counts() == counts
+    # The diagnosis comes back as a new version, checked and published; the old one is kept (retired).
+    diagnosis_tables = {f"troubleshooter.{m}" for m in ("DiagnosisVersion", "Cause", "CauseGuide", "Question", "Answer", "Mark")}
+    after = row_counts()
+    assert {t: n for t, n in after.items() if t not in diagnosis_tables} == {
+        t: n for t, n in counts.items() if t not in diagnosis_tables
+    }
+    assert all(after[t] == 2 * counts[t] for t in diagnosis_tables)
+    assert list(DiagnosisVersion.objects.values_list("number", "status")) == [(2, "published"), (1, "retired")]
     faq.refresh_from_db()
     assert faq.question != "An editor's question?"
     assert GuideStep.objects.get(guide__slug="replace-microswitch", order=1).title != "Edited by an editor"

@@ -1,18 +1,26 @@
+"""The admin for the content and the diagnosis versions.
+
+Editors change a draft version (“Make a draft copy” on the live one), check it, and publish
+it as one; the live version is read-only here, so owners never see a change half-done.
+The editors' own screens (one grid of causes x answers, previews) build on this.
+"""
+
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from troubleshooter.diagnosis import check_problem
+from troubleshooter import services
 from troubleshooter.models import (
     Answer,
     Cause,
-    CauseSymptom,
-    Outcome,
-    OutcomeFeedback,
-    OutcomeGuide,
+    CauseGuide,
+    DiagnosisVersion,
+    Feedback,
+    LegacyAnswer,
+    Mark,
     Problem,
     Question,
-    Symptom,
+    Situation,
     Vehicle,
 )
 
@@ -31,73 +39,103 @@ class ProblemAdmin(admin.ModelAdmin):
     filter_horizontal = ["vehicles"]
 
 
-@admin.register(Symptom)
-class SymptomAdmin(admin.ModelAdmin):
-    list_display = ["name", "problem", "order", "status"]
-    list_filter = ["problem", "status"]
-    prepopulated_fields = {"slug": ["name"]}
-    raw_id_fields = ["implies_answer"]
+class DraftOnlyMixin:
+    """Items of a published or retired version can be looked at, not changed."""
 
+    def version_of(self, obj):
+        raise NotImplementedError
 
-class CauseSymptomInline(admin.TabularInline):
-    model = CauseSymptom
-    extra = 0
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.version_of(obj).status != DiagnosisVersion.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
 
-
-@admin.register(Cause)
-class CauseAdmin(admin.ModelAdmin):
-    list_display = ["name", "problem", "order", "status"]
-    list_filter = ["problem", "status"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [CauseSymptomInline]
-
-
-@admin.register(CauseSymptom)
-class CauseSymptomAdmin(admin.ModelAdmin):
-    list_display = ["symptom", "cause", "strength"]
-    list_filter = ["cause__problem", "strength"]
-
-
-class DiagnosisCheckMixin:
-    """After an editor saves part of the diagnosis, say at once if the graph has a fault."""
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.version_of(obj).status != DiagnosisVersion.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        for fault in check_problem(form.instance.problem):
-            self.message_user(request, _("Diagnosis check: %(fault)s") % {"fault": fault}, messages.WARNING)
+        version = self.version_of(form.instance)
+        for fault in services.check_version(version):
+            self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
 
 
-class AnswerInline(admin.TabularInline):
-    model = Answer
-    fk_name = "question"
+@admin.register(DiagnosisVersion)
+class DiagnosisVersionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "problem", "number", "status", "note", "published_at"]
+    list_filter = ["problem", "status"]
+    readonly_fields = ["status", "created_at", "published_at"]
+    actions = ["make_draft_copy", "check_versions", "publish"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.action(description=_("Make a draft copy to edit"))
+    def make_draft_copy(self, request, queryset):
+        for version in queryset:
+            try:
+                draft = services.copy_version(version, note=_("Copy of version %(n)d") % {"n": version.number})
+            except services.VersionError as error:
+                self.message_user(request, "; ".join(error.faults), messages.ERROR)
+            else:
+                self.message_user(request, _("Draft version %(n)d made: edit it, then publish it.") % {"n": draft.number})
+
+    @admin.action(description=_("Check"))
+    def check_versions(self, request, queryset):
+        for version in queryset:
+            faults = services.check_version(version)
+            for fault in faults:
+                self.message_user(request, f"{version}: {fault}", messages.WARNING)
+            if not faults:
+                self.message_user(request, _("%(v)s: no faults") % {"v": version})
+
+    @admin.action(description=_("Publish (replaces the live version)"))
+    def publish(self, request, queryset):
+        for version in queryset:
+            try:
+                services.publish_version(version)
+            except services.VersionError as error:
+                for fault in error.faults:
+                    self.message_user(request, _("Not published: %(fault)s") % {"fault": fault}, messages.ERROR)
+            else:
+                self.message_user(request, _("%(v)s is now live.") % {"v": version})
+
+
+class CauseGuideInline(admin.TabularInline):
+    model = CauseGuide
     extra = 1
-    fields = ["order", "label", "slug", "next_question", "outcome"]
 
 
-@admin.register(Question)
-class QuestionAdmin(DiagnosisCheckMixin, admin.ModelAdmin):
-    list_display = ["prompt", "problem"]
-    list_filter = ["problem"]
-    prepopulated_fields = {"slug": ["prompt"]}
-    inlines = [AnswerInline]
-
-
-class OutcomeGuideInline(admin.TabularInline):
-    model = OutcomeGuide
+class MarkInline(admin.TabularInline):
+    model = Mark
     extra = 1
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the causes of the version being edited.
+        if db_field.name == "cause" and (answer_id := request.resolver_match.kwargs.get("object_id")):
+            kwargs["queryset"] = Cause.objects.filter(version__questions__answers__pk=answer_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-@admin.register(Outcome)
-class OutcomeAdmin(DiagnosisCheckMixin, admin.ModelAdmin):
-    list_display = ["title", "problem", "cause", "suggest_goodwill", "status", "solved_count", "unsolved_count"]
-    list_filter = ["problem", "status", "suggest_goodwill"]
-    prepopulated_fields = {"slug": ["title"]}
-    inlines = [OutcomeGuideInline]
+
+@admin.register(Cause)
+class CauseAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["name", "version", "kind", "base_rate", "order", "solved_count", "unsolved_count"]
+    list_filter = ["version__problem", "version__status", "kind"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CauseGuideInline]
+
+    def version_of(self, obj):
+        return obj.version
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
+            .select_related("version__problem")
             .annotate(
                 solved_total=Count("feedback", filter=Q(feedback__solved=True)),
                 unsolved_total=Count("feedback", filter=Q(feedback__solved=False)),
@@ -113,23 +151,70 @@ class OutcomeAdmin(DiagnosisCheckMixin, admin.ModelAdmin):
         return obj.unsolved_total
 
 
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 1
+    fields = ["order", "label", "slug", "no_evidence", "group", "keywords"]
+    show_change_link = True
+
+
+@admin.register(Question)
+class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["prompt", "version", "kind", "effort", "order"]
+    list_filter = ["version__problem", "version__status"]
+    prepopulated_fields = {"slug": ["prompt"]}
+    inlines = [AnswerInline]
+
+    def version_of(self, obj):
+        return obj.version
+
+
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["label", "question", "next_question", "outcome"]
-    list_filter = ["question__problem"]
+class AnswerAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["label", "question", "group", "no_evidence"]
+    list_filter = ["question__version__problem", "question__version__status"]
     search_fields = ["label", "question__prompt"]
+    inlines = [MarkInline]
+
+    def version_of(self, obj):
+        return obj.question.version
 
 
-@admin.register(OutcomeGuide)
-class OutcomeGuideAdmin(admin.ModelAdmin):
-    list_display = ["outcome", "guide", "order"]
+@admin.register(Situation)
+class SituationAdmin(admin.ModelAdmin):
+    list_display = ["slug", "problem", "expected_cause", "held_out"]
+    list_filter = ["problem", "held_out", "expected_cause"]
 
 
-@admin.register(OutcomeFeedback)
-class OutcomeFeedbackAdmin(admin.ModelAdmin):
-    list_display = ["outcome", "solved", "created_at"]
-    list_filter = ["outcome__problem", "solved", "outcome"]
-    readonly_fields = ["outcome", "solved", "created_at"]
+@admin.register(LegacyAnswer)
+class LegacyAnswerAdmin(admin.ModelAdmin):
+    list_display = ["question", "answer", "sets", "next_question", "guide"]
+    list_filter = ["problem"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["cause", "solved", "answers", "created_at"]
+    list_filter = ["cause__version__problem", "solved"]
+    readonly_fields = ["cause", "solved", "answers", "created_at"]
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CauseGuide)
+class CauseGuideAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["cause", "guide", "order"]
+    list_filter = ["cause__version__problem", "cause__version__status"]
+
+    def version_of(self, obj):
+        return obj.cause.version
+
+
+@admin.register(Mark)
+class MarkAdmin(DraftOnlyMixin, admin.ModelAdmin):
+    list_display = ["answer", "cause", "effect"]
+    list_filter = ["cause__version__problem", "cause__version__status", "effect"]
+
+    def version_of(self, obj):
+        return obj.cause.version

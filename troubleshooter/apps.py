@@ -10,9 +10,9 @@ class TroubleshooterConfig(AppConfig):
     def ready(self):
         # Keep the search index in step with what editors change, whichever way they change it.
         from guides.models import FAQ, GuideStep, RepairGuide
-        from troubleshooter.models import Problem, Symptom
+        from troubleshooter.models import Answer, DiagnosisVersion, Problem
         from troubleshooter.search import schedule_rebuild
 
-        for model in (Problem, Symptom, RepairGuide, GuideStep, FAQ):
+        for model in (Problem, DiagnosisVersion, Answer, RepairGuide, GuideStep, FAQ):
             post_save.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-save-{model._meta.label}")
             post_delete.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-delete-{model._meta.label}")

@@ -1,242 +1,639 @@
-"""The diagnosis as a graph: load it, walk an answer path, check it is sound.
+"""The diagnosis as evidence: rank a problem's causes by what the owner answered.
 
-The state of a diagnosis is only the list of answer slugs in the URL
-(`?a=doors-work,no-click`). Walking it starts at the problem's first question
-and follows each answer to the next question or to an outcome. The whole graph
-of a problem is loaded in a fixed number of queries, so a long path costs no
-more than a short one. Nothing here names a question, answer or outcome: the
-graph is data.
+This is decision-theoretic troubleshooting in the small (Heckerman, Breese and
+Rommelse, "Decision-theoretic troubleshooting", CACM 38(3), 1995): every cause
+starts from its base rate; each answer multiplies each cause by a fixed
+likelihood ratio from the editors' scale; the next question is the one that is
+expected to move the ranking most for the effort it costs the owner; the walk
+ends when one cause clearly leads or nothing left could change the leader.
+
+Everything here is a pure function of a `Model` (plain data, built from one
+`DiagnosisVersion` by `troubleshooter.selectors.diagnosis_model`) and the
+answers, so it is tested without the database or HTTP. Nothing here names a
+question, answer or cause: the model is data.
+
+The state of a diagnosis is only the answers, as question=answer pairs in the
+URL (a checklist gives one pair per ticked sign, plus `question=answered` once
+its form was sent), in one canonical order: the questions' order, then the
+answers' order.
 """
 
 from __future__ import annotations
 
-import re
-from collections import deque
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from troubleshooter.models import Answer, Outcome, Problem, Question
-from troubleshooter.selectors import outcome_guides_prefetch
+# The editors' scale and the fixed likelihood ratio of each mark. "No sign" is no mark
+# (ratio 1). "Rules it out" is soft: an owner can be mistaken, so never zero.
+RULES_OUT, AGAINST, NO_SIGN, POINTS_TO, POINTS_STRONGLY = -2, -1, 0, 1, 2
+LIKELIHOOD_RATIO = {RULES_OUT: 1 / 50, AGAINST: 1 / 4, NO_SIGN: 1.0, POINTS_TO: 4.0, POINTS_STRONGLY: 12.0}
 
-PATH_SEPARATOR = ","
-SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
-MAX_PATH_LENGTH = 50  # far longer than any sound graph; stops silly input early
+# Likelihood words, from fixed bands. "Very likely" also needs evidence from two groups,
+# so one striking sign alone never makes the site sound certain.
+VERY_LIKELY, LIKELY, POSSIBLE = "very_likely", "likely", "possible"
+VERY_LIKELY_FROM, LIKELY_FROM = 0.80, 0.50
+VERY_LIKELY_GROUPS = 2
+LIKELIHOOD_WORDS = {
+    VERY_LIKELY: gettext_lazy("very likely"),
+    LIKELY: gettext_lazy("likely"),
+    POSSIBLE: gettext_lazy("possible"),
+}
+
+# How likely an owner beside the car can answer a question of each effort, and what
+# asking it costs them (look or listen; a simple check; a test behind the trim).
+ANSWERABLE = {1: 0.95, 2: 0.85, 3: 0.4}
+# ...and once they said they can do that effort now (an access question answered "yes").
+ANSWERABLE_WITH_ACCESS = 0.9
+COST = {1: 1.0, 2: 1.5, 3: 3.0}
+# For a checklist: how often an owner ticks a sign when the cause has "no sign" for it.
+TICK_RATE = 0.12
+# An owner who could not do one question of an effort probably can't do others like it now.
+AFTER_UNSURE = 0.5
+# Each "not sure" so far makes the owner less likely to answer (and to want) more questions.
+PATIENCE = 1.0
+# Below this expected value for its effort, a question isn't worth the owner's time: stop asking.
+MIN_QUESTION_VALUE = 0.02
+
+CHECKLIST_ANSWERED = "answered"
+# Query parameters the diagnosis itself uses besides the answers; no question may take these slugs.
+ASK_PARAM = "ask"
+RESERVED_PARAMS = frozenset({"a", ASK_PARAM, "tried", "solved", "from", "q"})
+MAX_PARAMS = 60  # far more than any model has answers: stops silly input early
+
+
+@dataclass(frozen=True)
+class CauseNode:
+    slug: str
+    name: str
+    kind: str
+    base_rate: int
+    order: int = 0
+    obj: object = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AnswerNode:
+    slug: str
+    label: str
+    question: str
+    no_evidence: bool = False
+    group: str = ""
+    marks: Mapping[str, int] = field(default_factory=dict)
+    obj: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def evidence_group(self) -> str:
+        # An answer without a group is a group of its own.
+        return self.group or f"{self.question}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class QuestionNode:
+    slug: str
+    kind: str  # "single" or "checklist"
+    effort: int
+    answers: tuple[AnswerNode, ...]
+    order: int = 0
+    obj: object = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_checklist(self) -> bool:
+        return self.kind == "checklist"
+
+    @property
+    def is_access(self) -> bool:
+        """Asks whether the owner can do the questions of its effort (and above) now, e.g. get behind the trim."""
+        return self.kind == "access"
+
+    def answer(self, slug: str) -> AnswerNode | None:
+        return next((a for a in self.answers if a.slug == slug), None)
+
+    @property
+    def evidence_answers(self) -> list[AnswerNode]:
+        return [a for a in self.answers if not a.no_evidence]
+
+    @property
+    def unsure_answer(self) -> AnswerNode | None:
+        return next((a for a in self.answers if a.no_evidence), None)
 
 
 @dataclass
-class Graph:
-    problem: Problem
-    questions: dict[int, Question]
-    outcomes: dict[int, Outcome]
-    answers: dict[int, list[Answer]] = field(default_factory=dict)
+class Model:
+    causes: list[CauseNode]
+    questions: list[QuestionNode]
+    threshold: float = 0.8
+    first_question: str | None = None
 
-    @property
-    def start(self) -> Question | None:
-        return self.questions.get(self.problem.start_question_id)
-
-    def answers_of(self, question: Question) -> list[Answer]:
-        return self.answers.get(question.pk, [])
-
-    def target(self, answer: Answer) -> Question | Outcome | None:
-        if answer.next_question_id is not None:
-            return self.questions.get(answer.next_question_id)
-        if answer.outcome_id is not None:
-            return self.outcomes.get(answer.outcome_id)
-        return None
-
-    def remaining_questions(self, question: Question, _seen: frozenset = frozenset()) -> int:
-        """The most questions still to answer from here, this one included."""
-        if question.pk in _seen:  # a cycle: the integrity check reports it
-            return 0
-        deeper = [
-            self.remaining_questions(target, _seen | {question.pk})
-            for answer in self.answers_of(question)
-            if isinstance(target := self.target(answer), Question)
-        ]
-        return 1 + max(deeper, default=0)
-
-    def path_to(self, answer: Answer) -> list[str] | None:
-        """The shortest answer path from the start that ends with `answer`."""
-        if self.start is None:
-            return None
-        queue = deque([(self.start, [])])
-        seen = {self.start.pk}
-        while queue:
-            question, path = queue.popleft()
-            if question.pk == answer.question_id:
-                return [*path, answer.slug]
-            for candidate in self.answers_of(question):
-                target = self.target(candidate)
-                if isinstance(target, Question) and target.pk not in seen:
-                    seen.add(target.pk)
-                    queue.append((target, [*path, candidate.slug]))
-        return None
+    def __post_init__(self):
+        self.causes = sorted(self.causes, key=lambda c: c.order)
+        self.questions = sorted(self.questions, key=lambda q: q.order)
+        self.question_by_slug = {q.slug: q for q in self.questions}
+        self.cause_by_slug = {c.slug: c for c in self.causes}
 
 
-def load_graph(problem: Problem) -> Graph:
-    """Every question, answer and published outcome of a problem, in a fixed number of queries."""
-    questions = {q.pk: q for q in Question.objects.filter(problem=problem)}
-    published_outcomes = (
-        Outcome.objects.published()
-        .filter(problem=problem)
-        .select_related("cause", "next_if_unsolved")
-        .prefetch_related(outcome_guides_prefetch())
-    )
-    outcomes = {o.pk: o for o in published_outcomes}
-    answers: dict[int, list[Answer]] = {}
-    for answer in Answer.objects.filter(question__problem=problem).order_by("order", "pk"):
-        answers.setdefault(answer.question_id, []).append(answer)
-    return Graph(problem=problem, questions=questions, outcomes=outcomes, answers=answers)
+# --- State: the answers, as in the URL ------------------------------------------------------
+
+State = dict[str, tuple[str, ...]]
 
 
-@dataclass
-class Step:
-    number: int
-    question: Question
-    answer: Answer
-    path_before: list[str]
+class InvalidState(Exception):
+    """Answers that do not fit the model (tampered, stale or mistyped)."""
 
-
-@dataclass
-class Walk:
-    """Where an answer path leads: the steps taken, then a question or an outcome."""
-
-    steps: list[Step]
-    question: Question | None = None
-    outcome: Outcome | None = None
-    remaining: int = 0
-
-    @property
-    def path(self) -> list[str]:
-        return [step.answer.slug for step in self.steps]
-
-    @property
-    def answered(self) -> int:
-        return len(self.steps)
-
-    @property
-    def total(self) -> int:
-        return self.answered + self.remaining
-
-
-class InvalidPath(Exception):
-    """An answer path that does not fit the graph (tampered, stale or mistyped)."""
-
-    def __init__(self, reason: str, valid_prefix: list[str] | None = None):
+    def __init__(self, reason: str, usable: State | None = None):
         super().__init__(reason)
         self.reason = reason
-        self.valid_prefix = valid_prefix or []
+        self.usable = usable or {}
 
 
-def parse_path(raw: str | None) -> list[str]:
-    if not raw:
-        return []
-    parts = raw.split(PATH_SEPARATOR)
-    if len(parts) > MAX_PATH_LENGTH:
-        raise InvalidPath(_("This link has far more answers than the diagnosis has questions."))
-    for index, part in enumerate(parts):
-        if not SLUG.match(part):
-            raise InvalidPath(_("This link contains something that is not an answer."), parts[:index] if index else [])
-    return parts
+def parse_state(model: Model, pairs: Iterable[tuple[str, str]]) -> State:
+    """The answers in a query string. Parameters that are not questions (utm_*, fbclid...) are ignored.
 
-
-def walk(graph: Graph, path: list[str]) -> Walk:
-    question = graph.start
-    if question is None:
-        raise InvalidPath(_("The diagnosis for this problem is not ready yet."))
-    steps: list[Step] = []
-    for index, slug in enumerate(path):
+    Raises InvalidState, carrying the answers that did fit, for an answer a question does not offer.
+    """
+    pairs = list(pairs)
+    if len(pairs) > MAX_PARAMS:
+        raise InvalidState(_("This link has far more answers than the diagnosis has questions."))
+    found: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for key, value in pairs:
+        question = model.question_by_slug.get(key)
         if question is None:
-            raise InvalidPath(_("This link goes on after the diagnosis has ended."), path[:index])
-        answer = next((a for a in graph.answers_of(question) if a.slug == slug), None)
-        if answer is None:
-            raise InvalidPath(_("One of the answers in this link is not on offer (any more)."), path[:index])
-        target = graph.target(answer)
-        if target is None:
-            raise InvalidPath(_("This part of the diagnosis is being updated."), path[:index])
-        steps.append(Step(number=index + 1, question=question, answer=answer, path_before=path[:index]))
-        if isinstance(target, Outcome):
-            if index != len(path) - 1:
-                raise InvalidPath(_("This link goes on after the diagnosis has ended."), path[: index + 1])
-            return Walk(steps=steps, outcome=target)
-        question = target
-    return Walk(steps=steps, question=question, remaining=graph.remaining_questions(question))
+            continue
+        if question.is_checklist and value == CHECKLIST_ANSWERED:
+            found.setdefault(key, [])
+            if value not in found[key]:
+                found[key].append(value)
+        elif question.answer(value) is None:
+            problems.append(key)
+        elif value not in found.setdefault(key, []):
+            found[key].append(value)
+    for key, values in found.items():
+        if not model.question_by_slug[key].is_checklist and len(values) > 1:
+            problems.append(key)
+    usable = canonical_state(model, {k: tuple(v) for k, v in found.items() if k not in problems})
+    if problems:
+        raise InvalidState(_("One of the answers in this link is not on offer (any more)."), usable)
+    return usable
 
 
-def join_path(path: list[str]) -> str:
-    return PATH_SEPARATOR.join(path)
+def canonical_state(model: Model, state: Mapping[str, Iterable[str]]) -> State:
+    """The same answers in the one canonical order: questions in order, then answers in order."""
+    result: State = {}
+    for question in model.questions:
+        if question.slug not in state:
+            continue
+        given = set(state[question.slug])
+        ordered = [CHECKLIST_ANSWERED] if question.is_checklist and CHECKLIST_ANSWERED in given else []
+        ordered += [a.slug for a in question.answers if a.slug in given]
+        if ordered or question.is_checklist:
+            result[question.slug] = tuple(ordered)
+    return result
 
 
-# --- Integrity -----------------------------------------------------------------------------
+def state_pairs(state: State) -> list[tuple[str, str]]:
+    return [(question, answer) for question, answers in state.items() for answer in answers]
 
 
-def check_graph(graph: Graph) -> list[str]:
-    """Every fault of a problem's diagnosis, each naming the question, answer or outcome."""
+def state_query(state: State, **extra: str) -> str:
+    """The canonical query string of a state (without the leading '?')."""
+    return urlencode(state_pairs(state) + [(k, v) for k, v in extra.items() if v])
+
+
+def with_answer(state: State, question: QuestionNode, answers: Iterable[str]) -> State:
+    new = dict(state)
+    new[question.slug] = tuple(answers)
+    return new
+
+
+def without(state: State, question_slug: str) -> State:
+    return {k: v for k, v in state.items() if k != question_slug}
+
+
+def is_answered(question: QuestionNode, state: State) -> bool:
+    """A single-choice question is answered by any answer; a checklist once its form was sent."""
+    given = state.get(question.slug)
+    if given is None:
+        return False
+    return CHECKLIST_ANSWERED in given if question.is_checklist else bool(given)
+
+
+def given_answers(model: Model, state: State) -> list[AnswerNode]:
+    return [
+        answer
+        for question in model.questions
+        for slug in state.get(question.slug, ())
+        if (answer := question.answer(slug)) is not None
+    ]
+
+
+# --- Ranking ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    answer: AnswerNode
+    effect: int
+
+
+@dataclass
+class CauseScore:
+    cause: CauseNode
+    probability: float
+    evidence: list[Evidence]
+
+    @property
+    def supporting_groups(self) -> int:
+        return len({e.answer.evidence_group for e in self.evidence if e.effect > 0})
+
+    @property
+    def ruled_out_by(self) -> list[AnswerNode]:
+        return [e.answer for e in self.evidence if e.effect == RULES_OUT]
+
+    @property
+    def band(self) -> str:
+        if self.probability >= VERY_LIKELY_FROM and self.supporting_groups >= VERY_LIKELY_GROUPS:
+            return VERY_LIKELY
+        if self.probability >= LIKELY_FROM:
+            return LIKELY
+        return POSSIBLE
+
+    @property
+    def likelihood_word(self) -> str:
+        return str(LIKELIHOOD_WORDS[self.band])
+
+    @property
+    def percent(self) -> int:
+        return round(self.probability * 100)
+
+
+def _strength(effect: int) -> float:
+    return abs(math.log(LIKELIHOOD_RATIO[effect]))
+
+
+def rank(model: Model, state: State) -> list[CauseScore]:
+    """Every cause with its likelihood after the answers, most likely first.
+
+    Within an evidence group only the strongest mark per cause counts, so signs
+    with one root (rain, "works sometimes", a torn rubber) are not counted twice.
+    """
+    strongest: dict[tuple[str, str], Evidence] = {}
+    for answer in given_answers(model, state):
+        if answer.no_evidence:
+            continue
+        for cause_slug, effect in answer.marks.items():
+            if effect == NO_SIGN or cause_slug not in model.cause_by_slug:
+                continue
+            key = (answer.evidence_group, cause_slug)
+            if key not in strongest or _strength(effect) > _strength(strongest[key].effect):
+                strongest[key] = Evidence(answer, effect)
+    evidence: dict[str, list[Evidence]] = {c.slug: [] for c in model.causes}
+    for (_group, cause_slug), item in strongest.items():
+        evidence[cause_slug].append(item)
+    log_scores = {
+        c.slug: math.log(max(c.base_rate, 1)) + sum(math.log(LIKELIHOOD_RATIO[e.effect]) for e in evidence[c.slug])
+        for c in model.causes
+    }
+    top = max(log_scores.values(), default=0.0)
+    weights = {slug: math.exp(score - top) for slug, score in log_scores.items()}
+    total = sum(weights.values()) or 1.0
+    scores = [CauseScore(c, weights[c.slug] / total, evidence[c.slug]) for c in model.causes]
+    # Ties keep the editors' order (stable sort).
+    return sorted(scores, key=lambda s: -round(s.probability, 9))
+
+
+def _distribution(model: Model, state: State) -> dict[str, float]:
+    return {s.cause.slug: s.probability for s in rank(model, state)}
+
+
+def _total_variation(p: dict[str, float], q: dict[str, float]) -> float:
+    return 0.5 * sum(abs(p[k] - q[k]) for k in p)
+
+
+def _answer_probabilities(question: QuestionNode, prior: dict[str, float]) -> list[tuple[AnswerNode, float]]:
+    """P(answer) for a single-choice question, from P(answer | cause) proportional to the marks' ratios."""
+    answers = question.evidence_answers
+    if not answers:
+        return []
+    result = []
+    per_cause_total = {
+        cause: sum(LIKELIHOOD_RATIO[a.marks.get(cause, NO_SIGN)] for a in answers) for cause in prior
+    }
+    for answer in answers:
+        p = sum(
+            prior[cause] * LIKELIHOOD_RATIO[answer.marks.get(cause, NO_SIGN)] / per_cause_total[cause] for cause in prior
+        )
+        result.append((answer, p))
+    return result
+
+
+def _tick_probability(answer: AnswerNode, prior: dict[str, float]) -> float:
+    return sum(p * min(0.9, TICK_RATE * LIKELIHOOD_RATIO[answer.marks.get(c, NO_SIGN)]) for c, p in prior.items())
+
+
+def expected_shift(model: Model, state: State, question: QuestionNode) -> float:
+    """How much answering this question is expected to move the ranking (total variation)."""
+    now = _distribution(model, state)
+    if question.is_checklist:
+        return min(
+            1.0,
+            sum(
+                _tick_probability(a, now) * _total_variation(_distribution(model, with_answer(state, question, [a.slug])), now)
+                for a in question.evidence_answers
+            ),
+        )
+    return sum(
+        p * _total_variation(_distribution(model, with_answer(state, question, [a.slug])), now)
+        for a, p in _answer_probabilities(question, now)
+    )
+
+
+def _possible_answers(question: QuestionNode, model: Model) -> list[tuple[str, ...]]:
+    """The answers worth trying when asking "could this question change anything?"."""
+    if not question.is_checklist:
+        return [(a.slug,) for a in question.evidence_answers]
+    options = [(a.slug,) for a in question.evidence_answers]
+    for cause in model.causes:  # all the signs that point to one cause, ticked together
+        ticks = tuple(a.slug for a in question.evidence_answers if a.marks.get(cause.slug, 0) > 0)
+        if len(ticks) > 1:
+            options.append(ticks)
+    return options
+
+
+def can_change_leader(model: Model, state: State, question: QuestionNode, leader: str) -> bool:
+    for answers in _possible_answers(question, model):
+        if rank(model, with_answer(state, question, answers))[0].cause.slug != leader:
+            return True
+    return False
+
+
+def access_granted(model: Model, state: State) -> dict[int, bool]:
+    """Per effort an access question unlocks: True (the owner can), False (not now); missing: not asked."""
+    granted: dict[int, bool] = {}
+    for question in model.questions:
+        if question.is_access and question.slug in state:
+            answer = question.answer(state[question.slug][0]) if state[question.slug] else None
+            if answer is not None:
+                granted[question.effort] = not answer.no_evidence
+    return granted
+
+
+def gate_of(model: Model, question: QuestionNode) -> QuestionNode | None:
+    """The access question that must be answered "yes" before this one is asked, if any."""
+    gates = [q for q in model.questions if q.is_access and q.effort <= question.effort and q is not question]
+    return max(gates, key=lambda q: q.effort) if gates and not question.is_access else None
+
+
+def open_questions(model: Model, state: State) -> list[QuestionNode]:
+    """Questions not answered yet, leaving out those the owner said they can't do now."""
+    granted = access_granted(model, state)
+    result = []
+    for question in model.questions:
+        if is_answered(question, state) or not question.answers or question.is_access:
+            continue
+        gate = gate_of(model, question)
+        if gate is not None and granted.get(gate.effort) is False:
+            continue
+        result.append(question)
+    return result
+
+
+def choose_question(model: Model, state: State, candidates: list[QuestionNode]) -> QuestionNode | None:
+    """The question that best separates the causes still in play, for the effort it asks.
+
+    None when even the best one is not worth asking.
+    """
+    if not candidates:
+        return None
+    if model.first_question and not state:
+        pinned = model.question_by_slug.get(model.first_question)
+        if pinned in candidates:
+            return pinned
+
+    scored = [(question_value(model, state, q), -q.order, q) for q in candidates]
+    value, _order, best = max(scored, key=lambda item: item[:2])
+    if value < MIN_QUESTION_VALUE and not (model.first_question and not state):
+        return None
+    # A question behind a gate ("can you get behind the trim now?") asks the gate first.
+    gate = gate_of(model, best)
+    if gate is not None and gate.effort not in access_granted(model, state):
+        return gate
+    return best
+
+
+def question_value(model: Model, state: State, question: QuestionNode) -> float:
+    """Expected shift of the ranking, times the chance the owner can answer, per unit of effort."""
+    answerable = ANSWERABLE.get(question.effort, 0.5)
+    gate = gate_of(model, question)
+    if gate is not None and access_granted(model, state).get(gate.effort):
+        answerable = ANSWERABLE_WITH_ACCESS
+    unsure_before = [
+        q.effort
+        for q in model.questions
+        if q.slug in state
+        and not q.is_checklist
+        and not q.is_access
+        and all(q.answer(s) is None or q.answer(s).no_evidence for s in state[q.slug])
+    ]
+    if any(effort <= question.effort for effort in unsure_before):
+        answerable *= AFTER_UNSURE
+    answerable *= PATIENCE ** len(unsure_before)
+    return expected_shift(model, state, question) * answerable / COST.get(question.effort, 1.0)
+
+
+@dataclass
+class Result:
+    """Where a set of answers stands: the ranking, and the next question or the end."""
+
+    state: State
+    ranking: list[CauseScore]
+    question: QuestionNode | None
+    finished: bool
+    answered: list[tuple[QuestionNode, list[AnswerNode]]]
+
+    @property
+    def leader(self) -> CauseScore:
+        return self.ranking[0]
+
+    @property
+    def runner_up(self) -> CauseScore | None:
+        return self.ranking[1] if len(self.ranking) > 1 else None
+
+    @property
+    def questions_answered(self) -> int:
+        return len(self.answered)
+
+
+def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
+    """Rank the causes after these answers; then pick the next question, or end.
+
+    The walk ends when the leader reaches the editors' threshold, or when no question
+    left could change who leads. `ask` puts a question back first (to change an answer).
+    """
+    ranking = rank(model, state)
+    answered = [
+        (q, [a for s in state[q.slug] if (a := q.answer(s)) is not None]) for q in model.questions if q.slug in state
+    ]
+    candidates = open_questions(model, state)
+    if ask and (asked := model.question_by_slug.get(ask)) in candidates:
+        return Result(state, ranking, asked, False, answered)
+    # A checklist the owner began from a sign link is finished before anything else.
+    started = [q for q in candidates if q.slug in state]
+    if started:
+        return Result(state, ranking, started[0], False, answered)
+    leader = ranking[0]
+    if leader.probability >= model.threshold and not (model.first_question and not state):
+        return Result(state, ranking, None, True, answered)
+    useful = [q for q in candidates if can_change_leader(model, state, q, leader.cause.slug)]
+    if model.first_question and not state:
+        useful = candidates
+    question = choose_question(model, state, useful)
+    return Result(state, ranking, question, question is None, answered)
+
+
+def distinguishing_question(model: Model, state: State, first: str, second: str) -> QuestionNode | None:
+    """The open question whose answers best tell two causes apart (a test is fine: this is advice)."""
+    best, best_gap = None, 0.0
+    for question in model.questions:
+        if is_answered(question, state) and any(
+            not a.no_evidence for s in state.get(question.slug, ()) if (a := question.answer(s))
+        ):
+            continue
+        for answer in question.evidence_answers:
+            gap = abs(
+                math.log(LIKELIHOOD_RATIO[answer.marks.get(first, 0)]) - math.log(LIKELIHOOD_RATIO[answer.marks.get(second, 0)])
+            )
+            if gap > best_gap:
+                best, best_gap = question, gap
+    return best
+
+
+# --- Owners' walks: what an owner who knows only their situation would see ------------------
+
+
+def owner_walk(model: Model, known: State, limit: int | None = None) -> tuple[Result, int]:
+    """Walk as an owner who answers what they know and "not sure" to the rest.
+
+    Returns the final result and the screens seen after the home page: each question, then the outcome.
+    """
+    state: State = {}
+    limit = limit or len(model.questions) + 1
+    for _step in range(limit):
+        result = evaluate(model, state)
+        if result.finished:
+            return result, result.questions_answered + 1
+        question = result.question
+        if question.is_access:
+            can = any(q.slug in known for q in model.questions if gate_of(model, q) is question)
+            choice = next((a for a in question.answers if a.no_evidence != can), question.answers[0])
+            state = with_answer(state, question, [choice.slug])
+        elif question.is_checklist:
+            state = with_answer(state, question, [CHECKLIST_ANSWERED, *known.get(question.slug, ())])
+        elif question.slug in known:
+            state = with_answer(state, question, known[question.slug][:1])
+        else:
+            unsure = question.unsure_answer
+            state = with_answer(state, question, [unsure.slug] if unsure else [])
+            if unsure is None:  # no way to say "not sure": the check reports it; stop asking it
+                state[question.slug] = (question.answers[0].slug,)
+        state = canonical_state(model, state)
+    result = evaluate(model, state)
+    return result, result.questions_answered + 1
+
+
+# --- Integrity ---------------------------------------------------------------------------------
+
+WITNESS_BUDGET = 4000  # walks tried per cause before giving up
+
+
+def find_witness(model: Model, cause: str, max_questions: int | None = None) -> State | None:
+    """Answers of at most `max_questions` questions, as the walk asks them, that end with `cause` leading."""
+    max_questions = max_questions or len(model.questions)
+    budget = [WITNESS_BUDGET]
+
+    def options(question: QuestionNode) -> list[tuple[str, ...]]:
+        def pull(answers: tuple[str, ...]) -> float:
+            return sum(math.log(LIKELIHOOD_RATIO[question.answer(s).marks.get(cause, 0)]) for s in answers)
+
+        if question.is_access:
+            return [(a.slug,) for a in sorted(question.answers, key=lambda a: a.no_evidence)]
+        if question.is_checklist:
+            toward = tuple(a.slug for a in question.evidence_answers if a.marks.get(cause, 0) > 0)
+            singles = [(a.slug,) for a in question.evidence_answers]
+            choices = ([toward] if toward else []) + singles + [()]
+            return [tuple([CHECKLIST_ANSWERED, *c]) for c in sorted(choices, key=lambda c: -pull(c))]
+        choices = [(a.slug,) for a in question.answers]
+        return sorted(choices, key=lambda c: -pull(c) if not question.answer(c[0]).no_evidence else 0)
+
+    def search(state: State, depth: int) -> State | None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        result = evaluate(model, state)
+        if result.finished or depth >= max_questions:
+            return state if result.leader.cause.slug == cause else None
+        for answers in options(result.question):
+            found = search(canonical_state(model, with_answer(state, result.question, answers)), depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    return search({}, 0)
+
+
+def check_model(model: Model, *, names: Mapping[str, str] | None = None) -> list[str]:
+    """Faults of a diagnosis model, each naming the item, in plain words."""
     faults: list[str] = []
-    name = graph.problem.title
-    start = graph.start
-    if start is None:
-        return [_("%(problem)s: no first question is set") % {"problem": name}]
-
-    all_outcomes = {o.pk: o for o in Outcome.objects.filter(problem=graph.problem)}
-    for question in graph.questions.values():
-        answers = graph.answers_of(question)
-        if len(answers) < 2:
-            faults.append(_("Question “%(q)s” offers fewer than two answers (dead end)") % {"q": question.prompt})
-        for answer in answers:
-            if answer.next_question_id is None and answer.outcome_id is None:
+    if not model.causes:
+        return [_("The diagnosis has no causes")]
+    if not model.questions:
+        return [_("The diagnosis has no questions")]
+    catch_alls = [c for c in model.causes if c.kind == "catch_all"]
+    if len(catch_alls) != 1:
+        faults.append(
+            _("The diagnosis needs exactly one “something else” cause (catch-all); it has %(n)d") % {"n": len(catch_alls)}
+        )
+    if not 0.5 < model.threshold < 1:
+        faults.append(_("The stop threshold must lie between 51%% and 99%%"))
+    for question in model.questions:
+        if question.slug in RESERVED_PARAMS:
+            faults.append(_("Question “%(q)s” uses the reserved address name “%(s)s”") % {"q": question.slug, "s": question.slug})
+        evidence = question.evidence_answers
+        if question.is_access:
+            if not evidence or question.unsure_answer is None:
                 faults.append(
-                    _("Answer “%(a)s” of question “%(q)s” leads nowhere (dead end)") % {"a": answer.label, "q": question.prompt}
+                    _("Access question “%(q)s” needs a “yes, I can” answer and a “not now” answer (adds no evidence)")
+                    % {"q": question.slug}
                 )
-            elif answer.next_question_id is not None and answer.next_question_id not in graph.questions:
-                faults.append(
-                    _("Answer “%(a)s” of question “%(q)s” leads to a question of another problem")
-                    % {"a": answer.label, "q": question.prompt}
-                )
-            elif answer.outcome_id is not None and answer.outcome_id not in graph.outcomes:
-                outcome = all_outcomes.get(answer.outcome_id)
-                what = _("a draft outcome “%(o)s”") % {"o": outcome.title} if outcome else _("an outcome of another problem")
-                faults.append(
-                    _("Answer “%(a)s” of question “%(q)s” leads to %(what)s (dead end)")
-                    % {"a": answer.label, "q": question.prompt, "what": what}
-                )
-
-    # Cycles and reachability, by depth-first search from the first question.
-    reached_questions: set[int] = set()
-    reached_outcomes: set[int] = set()
-    on_stack: list[Question] = []
-
-    def visit(question: Question) -> None:
-        if question in on_stack:
-            loop = on_stack[on_stack.index(question) :] + [question]
-            faults.append(_("Cycle: %(loop)s") % {"loop": " → ".join(f"“{q.prompt}”" for q in loop)})
-            return
-        if question.pk in reached_questions:
-            return
-        reached_questions.add(question.pk)
-        on_stack.append(question)
-        for answer in graph.answers_of(question):
-            target = graph.target(answer)
-            if isinstance(target, Question):
-                visit(target)
-            elif isinstance(target, Outcome):
-                reached_outcomes.add(target.pk)
-        on_stack.pop()
-
-    visit(start)
-    for question in graph.questions.values():
-        if question.pk not in reached_questions:
-            faults.append(_("Question “%(q)s” cannot be reached from the first question") % {"q": question.prompt})
-    for outcome in graph.outcomes.values():
-        if outcome.pk not in reached_outcomes:
-            faults.append(_("Outcome “%(o)s” cannot be reached from the first question") % {"o": outcome.title})
-        if not outcome.published_guides and not outcome.next_step.strip():
-            faults.append(_("Outcome “%(o)s” names no guide and no next step") % {"o": outcome.title})
-        if outcome.next_if_unsolved_id == outcome.pk:
-            faults.append(_("Outcome “%(o)s” names itself as the next most likely cause") % {"o": outcome.title})
+            continue
+        if question.is_checklist and not evidence:
+            faults.append(_("Checklist “%(q)s” has no signs to tick") % {"q": question.slug})
+        if not question.is_checklist:
+            if len(question.answers) < 2:
+                faults.append(_("Question “%(q)s” offers fewer than two answers") % {"q": question.slug})
+            if question.unsure_answer is None:
+                faults.append(_("Question “%(q)s” offers no “not sure” answer") % {"q": question.slug})
+        separates = any(len({a.marks.get(c.slug, 0) for c in model.causes}) > 1 for a in evidence)
+        if not separates:
+            faults.append(_("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question.slug})
+        for answer in question.answers:
+            for cause_slug in answer.marks:
+                if cause_slug not in model.cause_by_slug:
+                    faults.append(
+                        _("Answer “%(a)s” of “%(q)s” marks a cause of another version") % {"a": answer.slug, "q": question.slug}
+                    )
+    if model.first_question and model.first_question not in model.question_by_slug:
+        faults.append(_("The first question is not part of this version"))
+    if faults:
+        return faults
+    for cause in model.causes:
+        if find_witness(model, cause.slug) is None:
+            faults.append(
+                _("Cause “%(c)s” never leads: no answers to the questions put it first (it has no witness)")
+                % {"c": cause.name}
+            )
     return faults
-
-
-def check_problem(problem: Problem) -> list[str]:
-    return check_graph(load_graph(problem))

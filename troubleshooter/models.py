@@ -68,14 +68,6 @@ class Problem(Publishable):
         blank=True,
         help_text=_("Plain text. Tells the dealer why this fault deserves a goodwill repair."),
     )
-    start_question = models.ForeignKey(
-        "Question",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("first question of the diagnosis"),
-    )
 
     class Meta:
         verbose_name = _("problem")
@@ -89,146 +81,157 @@ class Problem(Publishable):
         return reverse("troubleshooter:problem_detail", kwargs={"slug": self.slug})
 
 
-class Symptom(Publishable):
-    """Something the owner notices, in their words."""
+# --- The diagnosis: causes ranked by evidence, in versions editors publish as one ----------
+#
+# A problem's diagnosis is a `DiagnosisVersion`: its causes (each with a base rate
+# and its own outcome page), its questions and their answers, and the marks that say
+# how each answer shifts each cause. The public site reads the published version;
+# editors change a draft copy, which is checked and published in one step. The
+# ranking itself lives in troubleshooter.diagnosis and never names anything here.
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="symptoms", verbose_name=_("problem"))
-    name = models.CharField(_("name"), max_length=120, help_text=_("Short, in the owner's words."))
-    description = models.TextField(_("description"), help_text=_("Markdown."))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    keywords = models.CharField(
-        _("owners' words"),
-        max_length=300,
-        blank=True,
-        help_text=_("Other words owners use for this, for the search box. Comma-separated."),
+
+class DiagnosisVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="diagnosis_versions", verbose_name=_("problem"))
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.CharField(_("what changed"), max_length=250, blank=True)
+    lead_threshold = models.PositiveSmallIntegerField(
+        _("stop when one cause reaches (%)"),
+        default=80,
+        help_text=_("The questions stop once the leading cause is at least this likely (between 51 and 99)."),
     )
-    implies_answer = models.ForeignKey(
-        "Answer",
+    first_question = models.ForeignKey(
+        "Question",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("starts the diagnosis with this answer"),
+        verbose_name=_("always ask this first"),
+        help_text=_("Empty: the diagnosis picks the most useful question."),
     )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("symptom")
-        verbose_name_plural = _("symptoms")
-        ordering = ["problem", "order", "pk"]
-
-    def __str__(self):
-        return self.name
-
-
-class Cause(Publishable):
-    """What has actually failed."""
-
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="causes", verbose_name=_("problem"))
-    name = models.CharField(_("name"), max_length=120)
-    explanation = models.TextField(_("explanation"), help_text=_("Markdown."))
-    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Most likely first."))
-    symptoms = models.ManyToManyField(Symptom, through="CauseSymptom", related_name="causes", verbose_name=_("symptoms"))
-
-    class Meta:
-        verbose_name = _("cause")
-        verbose_name_plural = _("causes")
-        ordering = ["problem", "order", "pk"]
-
-    def __str__(self):
-        return self.name
-
-
-class CauseSymptom(models.Model):
-    """How strongly a symptom points to a cause."""
-
-    class Strength(models.IntegerChoices):
-        WEAK = 1, _("sometimes")
-        MODERATE = 2, _("often")
-        STRONG = 3, _("typically")
-
-    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="symptom_links")
-    symptom = models.ForeignKey(Symptom, on_delete=models.CASCADE, related_name="cause_links")
-    strength = models.PositiveSmallIntegerField(_("how strongly it points here"), choices=Strength.choices)
-
-    class Meta:
-        verbose_name = _("symptom of a cause")
-        verbose_name_plural = _("symptoms of causes")
-        ordering = ["-strength", "pk"]
+        verbose_name = _("diagnosis version")
+        verbose_name_plural = _("diagnosis versions")
+        ordering = ["problem", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["cause", "symptom"], name="causesymptom_unique_pair"),
-            models.CheckConstraint(condition=Q(strength__gte=1, strength__lte=3), name="causesymptom_strength_range"),
+            models.UniqueConstraint(fields=["problem", "number"], name="diagnosisversion_unique_number"),
+            # One live version and at most one draft per problem, whatever happens at once.
+            models.UniqueConstraint(
+                fields=["problem"], condition=Q(status="published"), name="diagnosisversion_one_published"
+            ),
+            models.UniqueConstraint(fields=["problem"], condition=Q(status="draft"), name="diagnosisversion_one_draft"),
+            models.CheckConstraint(
+                condition=Q(lead_threshold__gte=51, lead_threshold__lte=99), name="diagnosisversion_threshold_range"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.symptom} → {self.cause} ({self.get_strength_display()})"
+        return f"{self.problem.short_title} v{self.number} ({self.get_status_display()})"
 
 
-# --- The diagnosis: a small decision graph editors change in the admin -------------------
+class Cause(models.Model):
+    """What has actually failed, or a fault that only looks like this one; with its outcome page."""
 
+    class Kind(models.TextChoices):
+        FAULT = "fault", _("This fault")
+        LOOKALIKE = "lookalike", _("Looks like it, but is another fault")
+        CATCH_ALL = "catch_all", _("Something else (catch-all)")
 
-class Outcome(Publishable):
-    """Where a diagnosis ends: what failed and what to do now."""
+    class Source(models.TextChoices):
+        ARTICLE = "article", _("Carnews")
+        OWNERS = "owners", _("Owners' reports")
+        SITE = "site", _("This site's advice")
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("problem"))
-    title = models.CharField(_("title"), max_length=200, help_text=_("The finding in plain words."))
-    cause = models.ForeignKey(
-        Cause, on_delete=models.SET_NULL, null=True, blank=True, related_name="outcomes", verbose_name=_("cause")
+    version = models.ForeignKey(DiagnosisVersion, on_delete=models.CASCADE, related_name="causes", verbose_name=_("version"))
+    slug = models.SlugField(_("slug"), max_length=80, help_text=_("Appears in the address of its outcome page."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FAULT)
+    name = models.CharField(_("name"), max_length=120, help_text=_("What has failed, in plain words."))
+    base_rate = models.PositiveSmallIntegerField(
+        _("how common"),
+        help_text=_("Out of 100 owners with this problem, about how many have this cause. Only the ratios matter."),
     )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("outcome title"), max_length=200, help_text=_("The heading of its outcome page."))
     explanation = models.TextField(_("why"), help_text=_("Markdown."))
     next_step = models.TextField(_("what to do now"), blank=True, help_text=_("Markdown. Needed when no guide is linked."))
     guides = models.ManyToManyField(
-        "guides.RepairGuide", through="OutcomeGuide", blank=True, related_name="outcomes", verbose_name=_("guides to follow")
+        "guides.RepairGuide", through="CauseGuide", blank=True, related_name="causes", verbose_name=_("guides to follow")
     )
     suggest_goodwill = models.BooleanField(_("suggest asking the dealer for goodwill first"), default=False)
     emergency_note = models.TextField(
         _("if you are locked out now"), blank=True, help_text=_("Markdown. Shown at the top of the outcome.")
     )
-    next_if_unsolved = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("next most likely, if this did not solve it"),
-    )
+    source = models.CharField(_("where this comes from"), max_length=10, choices=Source.choices, default=Source.ARTICLE)
+    source_note = models.TextField(_("sources"), blank=True, help_text=_("Markdown: links to the owners' reports used."))
 
     class Meta:
-        verbose_name = _("outcome")
-        verbose_name_plural = _("outcomes")
-        ordering = ["problem", "title"]
+        verbose_name = _("cause")
+        verbose_name_plural = _("causes")
+        ordering = ["version", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="cause_unique_slug_per_version"),
+            models.CheckConstraint(condition=Q(base_rate__gte=1, base_rate__lte=1000), name="cause_base_rate_range"),
+        ]
 
     def __str__(self):
-        return self.title
+        return self.name
 
     def get_absolute_url(self):
-        return reverse("troubleshooter:outcome_detail", kwargs={"problem_slug": self.problem.slug, "slug": self.slug})
+        return reverse(
+            "troubleshooter:outcome_detail", kwargs={"problem_slug": self.version.problem.slug, "slug": self.slug}
+        )
+
+    @property
+    def is_this_fault(self) -> bool:
+        return self.kind == self.Kind.FAULT
 
     @property
     def published_guides(self):
-        """Needs `selectors.outcome_guides_prefetch()`."""
+        """Needs `selectors.cause_guides_prefetch()`."""
         return [link.guide for link in self.published_guide_links]
 
 
-class OutcomeGuide(models.Model):
-    """A guide an outcome sends the owner to, in the order they should follow them."""
+class CauseGuide(models.Model):
+    """A guide a cause's outcome sends the owner to, in the order they should follow them."""
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="guide_links")
-    guide = models.ForeignKey("guides.RepairGuide", on_delete=models.CASCADE, related_name="outcome_links")
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="guide_links")
+    guide = models.ForeignKey("guides.RepairGuide", on_delete=models.CASCADE, related_name="cause_links")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("guide to follow")
         verbose_name_plural = _("guides to follow")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["outcome", "guide"], name="outcomeguide_unique_pair")]
+        constraints = [models.UniqueConstraint(fields=["cause", "guide"], name="causeguide_unique_pair")]
 
     def __str__(self):
-        return f"{self.outcome} → {self.guide}"
+        return f"{self.cause} → {self.guide}"
 
 
 class Question(models.Model):
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="questions", verbose_name=_("problem"))
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    class Effort(models.IntegerChoices):
+        LOOK = 1, _("Look or listen")
+        CHECK = 2, _("A simple check")
+        TEST = 3, _("A test behind the trim")
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Pick one answer")
+        CHECKLIST = "checklist", _("Tick what you notice")
+        ACCESS = "access", _("Can you do the questions of this effort now? (yes / not now)")
+
+    version = models.ForeignKey(DiagnosisVersion, on_delete=models.CASCADE, related_name="questions", verbose_name=_("version"))
+    slug = models.SlugField(_("slug"), max_length=60, help_text=_("Appears in the address."))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    effort = models.PositiveSmallIntegerField(_("effort"), choices=Effort.choices, default=Effort.LOOK)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("The order of answers in the address."))
     prompt = models.CharField(_("question"), max_length=250)
     help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
     picture = models.FileField(_("picture"), upload_to="diagnosis/", blank=True)
@@ -237,32 +240,51 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["problem", "pk"]
+        ordering = ["version", "order", "pk"]
         constraints = [
+            models.UniqueConstraint(fields=["version", "slug"], name="question_unique_slug_per_version"),
             models.CheckConstraint(condition=Q(picture="") | ~Q(picture_alt=""), name="question_picture_needs_description"),
         ]
 
     def __str__(self):
         return self.prompt
 
+    @property
+    def is_checklist(self) -> bool:
+        return self.kind == self.Kind.CHECKLIST
+
+
+# The value a checklist's form always sends, so "answered, nothing ticked" differs from "not asked yet".
+CHECKLIST_ANSWERED = "answered"
+
 
 class Answer(models.Model):
-    """One choice on a question; leads to another question or to an outcome."""
+    """One choice on a question (or one sign on a checklist), and how it shifts the causes."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"))
     slug = models.SlugField(_("slug"), max_length=60, help_text=_("Appears in the address; unique within the question."))
     label = models.CharField(_("answer"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    next_question = models.ForeignKey(
-        Question,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reached_by",
-        verbose_name=_("leads to question"),
+    no_evidence = models.BooleanField(
+        _("adds no evidence"), default=False, help_text=_("For “not sure” and “I can't do this test”.")
     )
-    outcome = models.ForeignKey(
-        Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="reached_by", verbose_name=_("leads to outcome")
+    group = models.SlugField(
+        _("evidence group"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Answers with one root (for example water getting in) share a group: per cause, only the strongest mark "
+            "in a group counts."
+        ),
+    )
+    description = models.TextField(
+        _("about this sign"), blank=True, help_text=_("Markdown. A sign with a description is listed on the overview.")
+    )
+    keywords = models.CharField(
+        _("owners' words"),
+        max_length=300,
+        blank=True,
+        help_text=_("Other words owners use for this, for the search box. Comma-separated."),
     )
 
     class Meta:
@@ -271,20 +293,101 @@ class Answer(models.Model):
         ordering = ["question", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["question", "slug"], name="answer_unique_slug_per_question"),
-            # An answer leads to a question or to an outcome, never both. (Leading
-            # nowhere is allowed while an editor builds the graph; the integrity
-            # check reports it.)
-            models.CheckConstraint(condition=Q(next_question__isnull=True) | Q(outcome__isnull=True), name="answer_one_target"),
+            models.CheckConstraint(condition=~Q(slug=CHECKLIST_ANSWERED), name="answer_slug_not_reserved"),
         ]
 
     def __str__(self):
         return self.label
 
 
-class OutcomeFeedback(models.Model):
-    """One owner's "Did this solve it?" answer."""
+class Mark(models.Model):
+    """How one answer shifts one cause, on the editors' scale (no mark = no sign)."""
 
-    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="feedback")
+    class Effect(models.IntegerChoices):
+        RULES_OUT = -2, _("rules it out")
+        AGAINST = -1, _("against")
+        POINTS_TO = 1, _("points to it")
+        POINTS_STRONGLY = 2, _("points strongly to it")
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="marks", verbose_name=_("answer"))
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="marks", verbose_name=_("cause"))
+    effect = models.SmallIntegerField(_("effect"), choices=Effect.choices)
+
+    class Meta:
+        verbose_name = _("mark")
+        verbose_name_plural = _("marks")
+        ordering = ["answer", "cause"]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "cause"], name="mark_unique_pair"),
+            models.CheckConstraint(condition=Q(effect__in=[-2, -1, 1, 2]), name="mark_effect_scale"),
+        ]
+
+    def __str__(self):
+        return f"{self.answer} → {self.cause}: {self.get_effect_display()}"
+
+
+class LegacyAnswer(models.Model):
+    """How one answer of the old question tree (`?a=` links) translates, so old links keep working."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="legacy_answers")
+    question = models.SlugField(max_length=60)
+    answer = models.SlugField(max_length=60)
+    sets = models.CharField(max_length=200, blank=True, help_text=_("question=answer pairs, joined by &."))
+    next_question = models.SlugField(max_length=60, blank=True)
+    guide = models.ForeignKey("guides.RepairGuide", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    is_start = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("old link translation")
+        verbose_name_plural = _("old link translations")
+        constraints = [models.UniqueConstraint(fields=["problem", "question", "answer"], name="legacyanswer_unique")]
+
+    def __str__(self):
+        return f"{self.question}/{self.answer} → {self.sets or self.next_question}"
+
+
+class Situation(models.Model):
+    """A real owner's situation, from a public report that says what fixed the car: a test case for the diagnosis."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="situations", verbose_name=_("problem"))
+    slug = models.SlugField(_("slug"), max_length=80)
+    words = models.TextField(_("in the owner's words"))
+    source_url = models.URLField(_("public source"), max_length=500)
+    answers = models.CharField(
+        _("answers such an owner gives"),
+        max_length=500,
+        blank=True,
+        help_text=_("question=answer pairs joined by &; questions not listed are answered “not sure”."),
+    )
+    kind = models.CharField(
+        _("kind of source"),
+        max_length=20,
+        choices=[
+            ("owner-report", _("An owner's report")),
+            ("garage-case", _("A garage's case")),
+            ("garage-pattern", _("A garage page tying a sign to a cause")),
+            ("article", _("The Carnews article's own test")),
+        ],
+        default="owner-report",
+    )
+    expected_cause = models.SlugField(_("what fixed it (cause)"), max_length=80)
+    held_out = models.BooleanField(_("held out"), default=False, help_text=_("Not used for tuning: the honest test."))
+
+    class Meta:
+        verbose_name = _("owner situation")
+        verbose_name_plural = _("owner situations")
+        ordering = ["problem", "slug"]
+        constraints = [models.UniqueConstraint(fields=["problem", "slug"], name="situation_unique_slug")]
+
+    def __str__(self):
+        return self.slug
+
+
+class Feedback(models.Model):
+    """One owner's "Did this solve it?", with the answers that led there."""
+
+    cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="feedback")
+    answers = models.CharField(_("answers"), max_length=1000, blank=True)
     solved = models.BooleanField(_("solved"))
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -294,11 +397,11 @@ class OutcomeFeedback(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.outcome}: {'solved' if self.solved else 'not solved'}"
+        return f"{self.cause}: {'solved' if self.solved else 'not solved'}"
 
 
 class SearchEntry(models.Model):
-    """One published symptom, guide or FAQ, flattened for full-text search.
+    """One published sign, guide or FAQ, flattened for full-text search.
 
     Rebuilt from the content whenever it changes (see troubleshooter.search). On
     SQLite an FTS5 table mirrors it through triggers; on PostgreSQL the text is
@@ -306,7 +409,7 @@ class SearchEntry(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SYMPTOM = "symptom", _("Symptom")
+        SYMPTOM = "symptom", _("Sign")
         GUIDE = "guide", _("Guide")
         FAQ = "faq", _("Question and answer")
 

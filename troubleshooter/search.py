@@ -8,12 +8,13 @@ Words are OR-ed so an owner's own phrasing still finds the closest matches.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.urls import reverse
 
 from guides.models import FAQ, RepairGuide
-from troubleshooter.models import Problem, SearchEntry, Symptom
+from troubleshooter.models import Answer, DiagnosisVersion, Problem, SearchEntry
 
 FTS_TABLE = "troubleshooter_searchentry_fts"
 MAX_TERMS = 12
@@ -70,18 +71,25 @@ def search(query: str) -> list[SearchEntry]:
 def rebuild_index() -> int:
     """Replace the index with the published content. Small enough to rebuild whole on every edit."""
     entries = []
-    for symptom in Symptom.objects.published().select_related("problem"):
-        url = reverse(
-            "troubleshooter:diagnosis_from_symptom", kwargs={"slug": symptom.problem.slug, "symptom_slug": symptom.slug}
+    # Signs: answers of the live diagnosis that owners describe (a description or owners' words).
+    signs = (
+        Answer.objects.filter(question__version__status=DiagnosisVersion.Status.PUBLISHED, no_evidence=False)
+        .exclude(description="", keywords="")
+        .select_related("question__version__problem")
+    )
+    for answer in signs:
+        problem = answer.question.version.problem
+        url = reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode(
+            [(answer.question.slug, answer.slug)]
         )
         entries.append(
             SearchEntry(
-                problem=symptom.problem,
+                problem=problem,
                 kind=SearchEntry.Kind.SYMPTOM,
-                object_id=symptom.pk,
-                title=symptom.name,
-                body=symptom.description,
-                keywords=symptom.keywords,
+                object_id=answer.pk,
+                title=answer.label,
+                body=answer.description,
+                keywords=answer.keywords,
                 url=url,
             )
         )

@@ -1,20 +1,21 @@
 """Reads for the troubleshooter pages: what the owner may see, fetched in few queries."""
 
+from __future__ import annotations
+
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
-from troubleshooter.models import Cause, CauseSymptom, Outcome, OutcomeGuide, Problem, Symptom
+from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode
+from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Problem, Question
 
 
-def outcome_guides_prefetch() -> Prefetch:
-    """An outcome's published guides in the editor's order, with their parts (for the cost)."""
-    links = (
-        OutcomeGuide.objects.filter(guide__status=RepairGuide.Status.PUBLISHED)
-        .select_related("guide")
-        .prefetch_related("guide__parts")
-        .order_by("order", "pk")
-    )
+def cause_guides_prefetch(published_only: bool = True) -> Prefetch:
+    """A cause's guides in the editor's order, with their parts (for the cost)."""
+    links = CauseGuide.objects.select_related("guide").prefetch_related("guide__parts").order_by("order", "pk")
+    if published_only:
+        links = links.filter(guide__status=RepairGuide.Status.PUBLISHED)
     return Prefetch("guide_links", queryset=links, to_attr="published_guide_links")
 
 
@@ -32,26 +33,76 @@ def published_problem(slug: str) -> Problem:
     return get_object_or_404(Problem.objects.published(), slug=slug)
 
 
-def problem_overview(slug: str) -> Problem:
-    """A published problem with everything its overview page shows, or 404."""
-    links = CauseSymptom.objects.select_related("symptom").filter(symptom__status=Symptom.Status.PUBLISHED)
+def published_version(problem: Problem) -> DiagnosisVersion | None:
+    return DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).first()
+
+
+def draft_version(problem: Problem) -> DiagnosisVersion | None:
+    return DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.DRAFT).first()
+
+
+def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = True) -> Model:
+    """A version's causes, questions, answers and marks as plain data, in a fixed number of queries."""
+    causes = list(
+        Cause.objects.filter(version=version).select_related("version__problem").prefetch_related(
+            cause_guides_prefetch(published_guides_only)
+        )
+    )
+    questions = list(Question.objects.filter(version=version))
+    answers = list(Answer.objects.filter(question__version=version).order_by("order", "pk"))
+    slug_of_cause = {c.pk: c.slug for c in causes}
+    marks: dict[int, dict[str, int]] = {}
+    for answer_id, cause_id, effect in Mark.objects.filter(answer__question__version=version).values_list(
+        "answer_id", "cause_id", "effect"
+    ):
+        # A mark on a cause of another version is ignored here; the check reports it.
+        marks.setdefault(answer_id, {})[slug_of_cause.get(cause_id, f"#{cause_id}")] = effect
+    question_slug = {q.pk: q.slug for q in questions}
+    answers_by_question: dict[int, list[AnswerNode]] = {}
+    for a in answers:
+        answers_by_question.setdefault(a.question_id, []).append(
+            AnswerNode(
+                slug=a.slug,
+                label=a.label,
+                question=question_slug[a.question_id],
+                no_evidence=a.no_evidence,
+                group=a.group,
+                marks=marks.get(a.pk, {}),
+                obj=a,
+            )
+        )
+    first = question_slug.get(version.first_question_id) if version.first_question_id else None
+    return Model(
+        causes=[CauseNode(c.slug, c.name, c.kind, c.base_rate, c.order, obj=c) for c in causes],
+        questions=[
+            QuestionNode(q.slug, q.kind, q.effort, tuple(answers_by_question.get(q.pk, [])), q.order, obj=q)
+            for q in questions
+        ],
+        threshold=version.lead_threshold / 100,
+        first_question=first,
+    )
+
+
+def published_model(problem: Problem) -> Model:
+    """The live diagnosis of a published problem, or 404 when it has none yet."""
+    version = published_version(problem)
+    if version is None:
+        raise Http404("This problem has no published diagnosis")
+    return diagnosis_model(version)
+
+
+def problem_overview(slug: str) -> tuple[Problem, Model | None]:
+    """A published problem with everything its overview page shows, and its live diagnosis."""
     queryset = Problem.objects.published().prefetch_related(
         "vehicles",
-        Prefetch("symptoms", queryset=Symptom.objects.published(), to_attr="published_symptoms"),
-        Prefetch(
-            "causes",
-            queryset=Cause.objects.published().prefetch_related(
-                Prefetch("symptom_links", queryset=links),
-                Prefetch("guides", queryset=RepairGuide.objects.published(), to_attr="published_guides"),
-            ),
-            to_attr="published_causes",
-        ),
         Prefetch("guides", queryset=RepairGuide.objects.published(), to_attr="published_guides"),
         "cost_estimates",
         "owner_experiences",
         "pull_quotes",
     )
-    return get_object_or_404(queryset.select_related("source_article"), slug=slug)
+    problem = get_object_or_404(queryset.select_related("source_article"), slug=slug)
+    version = published_version(problem)
+    return problem, diagnosis_model(version) if version else None
 
 
 def emergency_guide(problem: Problem) -> RepairGuide | None:
@@ -60,15 +111,8 @@ def emergency_guide(problem: Problem) -> RepairGuide | None:
     )
 
 
-def published_outcome(problem: Problem, slug: str) -> Outcome:
-    queryset = (
-        Outcome.objects.published()
-        .filter(problem=problem)
-        .select_related("cause", "next_if_unsolved")
-        .prefetch_related(outcome_guides_prefetch())
-    )
+def published_cause(problem: Problem, slug: str) -> Cause:
+    queryset = Cause.objects.filter(
+        version__problem=problem, version__status=DiagnosisVersion.Status.PUBLISHED
+    ).select_related("version__problem").prefetch_related(cause_guides_prefetch())
     return get_object_or_404(queryset, slug=slug)
-
-
-def published_symptom(problem: Problem, slug: str) -> Symptom:
-    return get_object_or_404(Symptom.objects.published().filter(problem=problem).select_related("implies_answer"), slug=slug)

@@ -1,7 +1,115 @@
-"""Writes for the troubleshooter."""
+"""Writes for the troubleshooter: diagnosis versions (copy, check, publish) and owners' feedback."""
 
-from troubleshooter.models import Outcome, OutcomeFeedback
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guides.models import RepairGuide
+from troubleshooter.diagnosis import check_model
+from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question
+from troubleshooter.selectors import diagnosis_model, draft_version
 
 
-def record_feedback(outcome: Outcome, solved: bool) -> OutcomeFeedback:
-    return OutcomeFeedback.objects.create(outcome=outcome, solved=solved)
+class VersionError(Exception):
+    """A version that may not go live, with its faults in plain words."""
+
+    def __init__(self, faults: list[str]):
+        super().__init__("; ".join(faults))
+        self.faults = faults
+
+
+def check_version(version: DiagnosisVersion) -> list[str]:
+    """Everything that would make this version fail owners, each fault naming the item."""
+    model = diagnosis_model(version, published_guides_only=False)
+    faults = check_model(model)
+    for node in model.causes:
+        cause = node.obj
+        guides = cause.published_guide_links
+        if not cause.next_step.strip() and not guides:
+            faults.append(_("Cause “%(c)s” names no guide and no next step") % {"c": cause.name})
+        for link in guides:
+            if link.guide.status != RepairGuide.Status.PUBLISHED:
+                faults.append(
+                    _("Cause “%(c)s” sends owners to the draft guide “%(g)s”") % {"c": cause.name, "g": link.guide.title}
+                )
+            if link.guide.problem_id != version.problem_id:
+                faults.append(
+                    _("Cause “%(c)s” links the guide “%(g)s” of another problem") % {"c": cause.name, "g": link.guide.title}
+                )
+    return faults
+
+
+def next_number(problem: Problem) -> int:
+    return (DiagnosisVersion.objects.filter(problem=problem).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def copy_version(version: DiagnosisVersion, note: str = "") -> DiagnosisVersion:
+    """A new draft with everything of `version`: causes, guide links, questions, answers and marks."""
+    existing = draft_version(version.problem)
+    if existing is not None:
+        raise VersionError([_("There is already a draft (version %(n)d): edit or delete it first") % {"n": existing.number}])
+    draft = DiagnosisVersion.objects.create(
+        problem=version.problem,
+        number=next_number(version.problem),
+        status=DiagnosisVersion.Status.DRAFT,
+        note=note,
+        lead_threshold=version.lead_threshold,
+    )
+    cause_map: dict[int, Cause] = {}
+    for cause in Cause.objects.filter(version=version).prefetch_related("guide_links"):
+        links = list(cause.guide_links.all())
+        old_pk = cause.pk
+        cause.pk = None
+        cause.version = draft
+        cause.save()
+        cause_map[old_pk] = cause
+        CauseGuide.objects.bulk_create(CauseGuide(cause=cause, guide_id=link.guide_id, order=link.order) for link in links)
+    question_map: dict[int, Question] = {}
+    for question in Question.objects.filter(version=version).prefetch_related("answers__marks"):
+        answers = list(question.answers.all())
+        old_pk = question.pk
+        question.pk = None
+        question.version = draft
+        question.save()
+        question_map[old_pk] = question
+        for answer in answers:
+            marks = list(answer.marks.all())
+            answer.pk = None
+            answer.question = question
+            answer.save()
+            Mark.objects.bulk_create(
+                Mark(answer=answer, cause=cause_map[m.cause_id], effect=m.effect) for m in marks if m.cause_id in cause_map
+            )
+    if version.first_question_id in question_map:
+        draft.first_question = question_map[version.first_question_id]
+        draft.save(update_fields=["first_question"])
+    return draft
+
+
+@transaction.atomic
+def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
+    """Make a draft the live diagnosis in one step, or refuse with its faults (nothing changes then)."""
+    version = DiagnosisVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != DiagnosisVersion.Status.DRAFT:
+        raise VersionError([_("Only a draft can be published; version %(n)d is not a draft") % {"n": version.number}])
+    faults = check_version(version)
+    if faults:
+        raise VersionError(faults)
+    DiagnosisVersion.objects.filter(problem=version.problem, status=DiagnosisVersion.Status.PUBLISHED).update(
+        status=DiagnosisVersion.Status.RETIRED
+    )
+    version.status = DiagnosisVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.save(update_fields=["status", "published_at"])
+    return version
+
+
+def record_feedback(cause: Cause, solved: bool, answers: str = "") -> Feedback:
+    return Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
+
+
+__all__ = ["Answer", "VersionError", "check_version", "copy_version", "publish_version", "record_feedback"]

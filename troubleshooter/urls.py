@@ -10,9 +10,9 @@ urlpatterns = [
     path("problems/<slug:slug>/", views.problem_detail, name="problem_detail"),
     path("problems/<slug:slug>/diagnose/", views.diagnosis, name="diagnosis"),
     path(
-        "problems/<slug:slug>/diagnose/from/<slug:symptom_slug>/",
-        views.diagnosis_from_symptom,
-        name="diagnosis_from_symptom",
+        "problems/<slug:slug>/diagnose/from/<slug:sign_slug>/",
+        views.diagnosis_from_sign,
+        name="diagnosis_from_sign",
     ),
     path("problems/<slug:problem_slug>/outcomes/<slug:slug>/", views.outcome_detail, name="outcome_detail"),
     path(

@@ -1,13 +1,17 @@
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
 from troubleshooter import selectors, services
-from troubleshooter.diagnosis import InvalidPath, join_path, load_graph, parse_path, walk
+from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
+from troubleshooter.legacy import translate_legacy_path
+from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context
 from troubleshooter.search import search as search_content
 
 DIAGNOSIS_TEMPLATE = "troubleshooter/diagnosis.html"
@@ -18,13 +22,13 @@ def home(request):
 
 
 def problem_detail(request, slug):
-    return render(request, "troubleshooter/problem_detail.html", {"problem": selectors.problem_overview(slug)})
+    problem, model = selectors.problem_overview(slug)
+    return render(request, "troubleshooter/problem_detail.html", overview_context(problem, model))
 
 
-def diagnosis_url(problem, path: list[str], **extra) -> str:
+def diagnosis_url(problem, query: str = "") -> str:
     url = reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
-    query = ({"a": join_path(path)} if path else {}) | extra
-    return f"{url}?{urlencode(query, safe=',')}" if query else url
+    return f"{url}?{query}" if query else url
 
 
 def render_fragment_or_page(request, template: str, partial: str, context: dict, status: int = 200):
@@ -36,85 +40,91 @@ def render_fragment_or_page(request, template: str, partial: str, context: dict,
     return response
 
 
-def outcome_context(request, problem, outcome, path: list[str] | None) -> dict:
-    goodwill_query = {"outcome": outcome.slug} | ({"a": join_path(path)} if path else {})
-    feedback = request.GET.get("solved")
-    next_outcome = outcome.next_if_unsolved if outcome.next_if_unsolved_id else None
-    return {
-        "outcome": outcome,
-        "emergency_guide": selectors.emergency_guide(problem),
-        "cost_estimates": list(problem.cost_estimates.all()),
-        "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query, safe=',')}",
-        "feedback": feedback if feedback in ("yes", "no") else None,
-        "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": outcome.slug}),
-        "next_outcome": next_outcome if next_outcome and next_outcome.is_published else None,
-    }
+def query_pairs(request) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in request.GET.lists() for value in values]
 
 
 def diagnosis(request, slug):
     problem = selectors.published_problem(slug)
-    graph = load_graph(problem)
-    context = {"problem": problem, "start_url": diagnosis_url(problem, [])}
+    model = selectors.published_model(problem)
+    context = {"problem": problem, "start_url": diagnosis_url(problem)}
+
+    if "a" in request.GET:  # a link from the old question tree
+        target = translate_legacy_path(problem, model, request.GET["a"])
+        if target is None:
+            error = InvalidState("This link comes from an older version of the questions that we can't follow.")
+            context |= {"error": error, "continue_url": None}
+            return render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context, status=400)
+        return redirect(target if target.startswith("/") else diagnosis_url(problem, target), permanent=True)
+
     try:
-        path = parse_path(request.GET.get("a"))
-        current = walk(graph, path)
-    except InvalidPath as error:
-        context |= {"error": error, "continue_url": diagnosis_url(problem, error.valid_prefix)}
+        state = parse_state(model, query_pairs(request))
+    except InvalidState as error:
+        context |= {"error": error, "continue_url": diagnosis_url(problem, state_query(error.usable))}
         return render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context, status=400)
 
-    context["walk"] = current
-    context["trail"] = [(step, diagnosis_url(problem, step.path_before)) for step in current.steps]
-    if current.question:
-        # An answer whose target is unpublished is not offered (the integrity check reports it).
-        context["answers"] = [
-            (answer, diagnosis_url(problem, [*path, answer.slug]))
-            for answer in graph.answers_of(current.question)
-            if graph.target(answer) is not None
-        ]
-    else:
-        context |= outcome_context(request, problem, current.outcome, path)
-    return render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
+    ask = request.GET.get(ASK_PARAM, "")
+    ask = ask if ask in model.question_by_slug else ""
+    solved = request.GET.get("solved", "")
+    solved = solved if solved in ("yes", "no") else ""
+    canonical = state_query(state, **{ASK_PARAM: ask, "solved": solved})
+    if request.META.get("QUERY_STRING", "") != canonical and not request.htmx:
+        # One URL per state (answers in one order, no tracking parameters), so caches see one page.
+        return redirect(diagnosis_url(problem, canonical))
+
+    result = evaluate(model, state, ask=ask or None)
+    context |= diagnosis_context(request, problem, model, result, diagnosis_url)
+    response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
+    if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
+        push_url(response, diagnosis_url(problem, canonical))
+    return response
 
 
-def diagnosis_from_symptom(request, slug, symptom_slug):
-    """Start the diagnosis at the answer a symptom implies (the trail shows it, and it can be changed)."""
+def diagnosis_from_sign(request, slug, sign_slug):
+    """Start the diagnosis with one sign set (the trail shows it, and it can be changed)."""
     problem = selectors.published_problem(slug)
-    symptom = selectors.published_symptom(problem, symptom_slug)
-    path = load_graph(problem).path_to(symptom.implies_answer) if symptom.implies_answer else None
-    return redirect(diagnosis_url(problem, path or []))
+    model = selectors.published_model(problem)
+    for question in model.questions:
+        answer = question.answer(sign_slug)
+        if answer is not None and not answer.no_evidence:
+            return redirect(diagnosis_url(problem, urlencode([(question.slug, answer.slug)])))
+    raise Http404("No such sign")
 
 
 def outcome_detail(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
-    outcome = selectors.published_outcome(problem, slug)
-    context = {"problem": problem, "start_url": diagnosis_url(problem, [])} | outcome_context(request, problem, outcome, None)
+    cause = selectors.published_cause(problem, slug)
+    context = {"problem": problem, "start_url": diagnosis_url(problem)} | outcome_context(request, problem, cause, None)
     return render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
 
 
 @require_POST
 def outcome_feedback(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
-    outcome = selectors.published_outcome(problem, slug)
+    cause = selectors.published_cause(problem, slug)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        context = {"problem": problem, "outcome": outcome, "back_url": outcome.get_absolute_url()}
+        context = {"problem": problem, "outcome": cause, "back_url": cause.get_absolute_url()}
         return render(request, "troubleshooter/feedback_invalid.html", context, status=400)
     solved = form.cleaned_data["solved"]
-    services.record_feedback(outcome, solved == "yes")
 
-    # Only a path that still ends on this outcome is used to send the owner back.
+    # Only answers that still end on this cause are kept and used to send the owner back.
+    model = selectors.published_model(problem)
     try:
-        path = parse_path(form.cleaned_data["a"])
-        ends_here = walk(load_graph(problem), path).outcome == outcome if path else False
-    except InvalidPath:
-        ends_here = False
+        state = parse_state(model, [pair.split("=", 1) for pair in form.cleaned_data["a"].split("&") if "=" in pair])
+        result = evaluate(model, state)
+        ends_here = bool(state) and result.finished and result.leader.cause.slug == cause.slug
+    except InvalidState:
+        state, ends_here = {}, False
+    query = state_query(state) if ends_here else ""
+    services.record_feedback(cause, solved == "yes", query)
     if request.htmx:
-        context = {"problem": problem} | outcome_context(request, problem, outcome, path if ends_here else None)
+        context = {"problem": problem} | outcome_context(request, problem, cause, result if ends_here else None)
         context["feedback"] = solved
         return render(request, "troubleshooter/outcome_detail.html#feedback", context)
     if ends_here:
-        return redirect(diagnosis_url(problem, path, solved=solved))
-    return redirect(f"{outcome.get_absolute_url()}?solved={solved}")
+        return redirect(diagnosis_url(problem, f"{query}&solved={solved}"))
+    return redirect(f"{cause.get_absolute_url()}?solved={solved}")
 
 
 def search(request):

@@ -35,21 +35,28 @@ from guides.models import (
     RepairGuide,
     SourceArticle,
 )
-from troubleshooter.diagnosis import check_problem
 from troubleshooter.models import (
     Answer,
     Cause,
-    CauseSymptom,
-    Outcome,
-    OutcomeGuide,
+    CauseGuide,
+    DiagnosisVersion,
+    LegacyAnswer,
+    Mark,
     Problem,
     Publishable,
     Question,
-    Symptom,
+    Situation,
     Vehicle,
 )
 from troubleshooter.search import rebuild_index as rebuild_search_index
 
+# The editors' scale as the fixture writes it.
+MARK_WORDS = {
+    "rules-out": Mark.Effect.RULES_OUT,
+    "against": Mark.Effect.AGAINST,
+    "points": Mark.Effect.POINTS_TO,
+    "strongly": Mark.Effect.POINTS_STRONGLY,
+}
 REFERENCE = re.compile(r"^article:(?P<section>[a-z0-9_-]+)/(?P<paragraph>\d+)(?:/(?P<first>\d+)(?:-(?P<last>\d+))?)?$")
 PUBLISHED = Publishable.Status.PUBLISHED
 
@@ -224,51 +231,12 @@ class ContentWriter:
             "[article]",
         )
 
-        symptoms = {}
-        for order, s in enumerate(data.get("symptoms", []), start=1):
-            symptoms[s["slug"]], _ = self.upsert(
-                Symptom,
-                {"slug": s["slug"]},
-                {
-                    "problem": problem,
-                    "name": s["name"],
-                    "description": text(s["description"]),
-                    "keywords": s.get("keywords", ""),
-                    "order": order,
-                    "status": PUBLISHED,
-                },
-                s["slug"],
-            )
-
-        causes = {}
-        for order, c in enumerate(data.get("causes", []), start=1):
-            cause, written = self.upsert(
-                Cause,
-                {"slug": c["slug"]},
-                {
-                    "problem": problem,
-                    "name": c["name"],
-                    "explanation": text(c["explanation"]),
-                    "order": order,
-                    "status": PUBLISHED,
-                },
-                c["slug"],
-            )
-            causes[c["slug"]] = cause
-            if written:
-                cause.symptom_links.all().delete()
-                for link in c.get("symptoms", []):
-                    symptom = self.lookup(symptoms, link["symptom"], "symptom")
-                    self.upsert(
-                        CauseSymptom, {"cause": cause, "symptom": symptom}, {"strength": link["strength"]}, link["symptom"]
-                    )
-
         guides = {}
         for order, g in enumerate(data.get("guides", []), start=1):
-            guides[g["slug"]] = self.write_guide(problem, causes, order, g)
+            guides[g["slug"]] = self.write_guide(problem, order, g)
 
-        if data.get("questions"):
-            self.write_diagnosis(problem, causes, guides, symptoms)
+        if data.get("diagnosis"):
+            self.write_diagnosis(problem, guides)
 
         for order, f in enumerate(data.get("faqs", []), start=1):
             self.upsert(
@@ -304,7 +272,7 @@ class ContentWriter:
             raise ContentError(self.fixture.path, self.fixture.line_of(slug), f"unknown {kind} {slug!r}")
         return rows[slug]
 
-    def write_guide(self, problem: Problem, causes: dict, order: int, g: dict) -> None:
+    def write_guide(self, problem: Problem, order: int, g: dict) -> RepairGuide:
         text = self.fixture.text
         guide, written = self.upsert(
             RepairGuide,
@@ -328,7 +296,6 @@ class ContentWriter:
         ]
         if not written:
             return guide
-        guide.causes.set([self.lookup(causes, slug, "cause") for slug in g.get("causes", [])])
         guide.tools.all().delete()
         guide.parts.all().delete()
         guide.steps.all().delete()
@@ -347,87 +314,164 @@ class ContentWriter:
             self.upsert(GuideStep, {"guide": guide, "order": n}, step, step["title"])
         return guide
 
-    def write_diagnosis(self, problem: Problem, causes: dict, guides: dict, symptoms: dict) -> None:
-        """Outcomes, then questions, then the answers that join them; then check the graph."""
-        data, text = self.fixture.data, self.fixture.text
-        written_before = sum(self.report.created.values()) + sum(self.report.updated.values())
-        outcomes, written_outcomes = {}, []
-        for o in data.get("outcomes", []):
-            outcome, written = self.upsert(
-                Outcome,
-                {"slug": o["slug"]},
-                {
-                    "problem": problem,
-                    "title": o["title"],
-                    "cause": self.lookup(causes, o["cause"], "cause") if o.get("cause") else None,
-                    "explanation": text(o["explanation"]),
-                    "next_step": text(o.get("next_step", "")),
-                    "suggest_goodwill": o.get("suggest_goodwill", False),
-                    "emergency_note": text(o.get("emergency_note", "")),
-                    "status": PUBLISHED,
-                },
-                o["slug"],
-            )
-            outcomes[o["slug"]] = outcome
-            if written:
-                written_outcomes.append((outcome, o))
-        for outcome, o in written_outcomes:
-            outcome.guide_links.all().delete()
-            for order, slug in enumerate(o.get("guides", []), start=1):
-                self.upsert(
-                    OutcomeGuide, {"outcome": outcome, "guide": self.lookup(guides, slug, "guide")}, {"order": order}, slug
-                )
-            if o.get("next_if_unsolved"):
-                outcome.next_if_unsolved = self.lookup(outcomes, o["next_if_unsolved"], "outcome")
-                outcome.save(update_fields=["next_if_unsolved"])
+    def write_diagnosis(self, problem: Problem, guides: dict) -> None:
+        """The diagnosis as a new version, published once it passes the check; then owner situations.
 
-        questions, written_questions = {}, []
-        for q in data["questions"]:
-            question, written = self.upsert(
+        A problem that already has a published diagnosis keeps it (editors may have changed it),
+        unless updating: then the fixture's model becomes a new version, checked like any other
+        before it goes live.
+        """
+        from troubleshooter.services import VersionError, next_number, publish_version
+        from troubleshooter.selectors import draft_version
+
+        d = self.fixture.data["diagnosis"]
+        live = DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).first()
+        name = DiagnosisVersion._meta.verbose_name_plural
+        if live is not None and not self.update:
+            self.report.kept[name] += 1
+            self.resolve_texts(d)  # the article's sentences it places still count as placed
+        else:
+            if (draft := draft_version(problem)) is not None:
+                raise ContentError(
+                    self.fixture.path,
+                    None,
+                    f"the diagnosis of {problem.slug} has an editor's draft (version {draft.number}): "
+                    "publish or delete it before loading over it",
+                )
+            version = DiagnosisVersion.objects.create(
+                problem=problem,
+                number=next_number(problem),
+                note="Loaded from " + self.fixture.path.name,
+                lead_threshold=d.get("lead_threshold", 80),
+            )
+            self.report.created[name] += 1
+            self.write_version(version, d, guides)
+            try:
+                publish_version(version)
+            except VersionError as error:
+                raise ContentError(
+                    self.fixture.path, None, "the diagnosis is not sound:\n  - " + "\n  - ".join(error.faults)
+                ) from None
+        self.write_legacy(problem, d.get("legacy"), guides)
+        if d.get("situations"):
+            self.write_situations(problem, self.fixture.path.parent / d["situations"])
+
+    def resolve_texts(self, d: dict) -> None:
+        for c in d.get("causes", []):
+            for key in ("explanation", "next_step", "emergency_note", "source_note"):
+                self.fixture.text(c.get(key, ""))
+        for q in d.get("questions", []):
+            self.fixture.text(q.get("help", ""))
+            for a in q.get("answers", []):
+                self.fixture.text(a.get("description", ""))
+
+    def write_version(self, version: DiagnosisVersion, d: dict, guides: dict) -> None:
+        text = self.fixture.text
+        causes = {}
+        for order, c in enumerate(d.get("causes", []), start=1):
+            cause, _ = self.upsert(
+                Cause,
+                {"version": version, "slug": c["slug"]},
+                {
+                    "kind": c.get("kind", Cause.Kind.FAULT),
+                    "base_rate": c["base_rate"],
+                    "name": c["name"],
+                    "title": c["title"],
+                    "explanation": text(c["explanation"]),
+                    "next_step": text(c.get("next_step", "")),
+                    "suggest_goodwill": c.get("suggest_goodwill", False),
+                    "emergency_note": text(c.get("emergency_note", "")),
+                    "source": c.get("source", Cause.Source.ARTICLE),
+                    "source_note": text(c.get("source_note", "")),
+                    "order": order,
+                },
+                c["slug"],
+            )
+            causes[c["slug"]] = cause
+            for n, slug in enumerate(c.get("guides", []), start=1):
+                self.upsert(CauseGuide, {"cause": cause, "guide": self.lookup(guides, slug, "guide")}, {"order": n}, slug)
+        questions = {}
+        for order, q in enumerate(d.get("questions", []), start=1):
+            question, _ = self.upsert(
                 Question,
-                {"slug": q["slug"]},
-                {"problem": problem, "prompt": q["prompt"], "help": text(q.get("help", ""))},
+                {"version": version, "slug": q["slug"]},
+                {
+                    "kind": q.get("kind", Question.Kind.SINGLE),
+                    "effort": q.get("effort", Question.Effort.LOOK),
+                    "prompt": q["prompt"],
+                    "help": text(q.get("help", "")),
+                    "order": order,
+                },
                 q["slug"],
             )
             questions[q["slug"]] = question
-            if written:
-                written_questions.append((question, q))
-        for question, q in written_questions:
-            question.answers.all().delete()
-            for order, a in enumerate(q.get("answers", []), start=1):
-                target = {"next_question": None, "outcome": None}
-                if "next" in a:
-                    target["next_question"] = self.lookup(questions, a["next"], "question")
-                if "outcome" in a:
-                    target["outcome"] = self.lookup(outcomes, a["outcome"], "outcome")
-                self.upsert(
-                    Answer, {"question": question, "slug": a["slug"]}, {"label": a["label"], "order": order, **target}, a["label"]
+            for n, a in enumerate(q.get("answers", []), start=1):
+                answer, _ = self.upsert(
+                    Answer,
+                    {"question": question, "slug": a["slug"]},
+                    {
+                        "label": a["label"],
+                        "order": n,
+                        "no_evidence": a.get("no_evidence", False),
+                        "group": a.get("group", ""),
+                        "description": text(a.get("description", "")),
+                        "keywords": a.get("keywords", ""),
+                    },
+                    a["label"],
                 )
+                for cause_slug, word in a.get("marks", {}).items():
+                    if word not in MARK_WORDS:
+                        raise ContentError(
+                            self.fixture.path,
+                            self.fixture.line_of(a["label"]),
+                            f"answer {a['slug']!r}: unknown mark {word!r} (use one of {', '.join(MARK_WORDS)})",
+                        )
+                    cause = self.lookup(causes, cause_slug, "cause")
+                    self.upsert(Mark, {"answer": answer, "cause": cause}, {"effect": MARK_WORDS[word]}, a["label"])
+        if d.get("first_question"):
+            version.first_question = self.lookup(questions, d["first_question"], "question")
+            version.save(update_fields=["first_question"])
 
-        first = questions[data["questions"][0]["slug"]]
-        if problem.start_question_id is None or self.update:
-            problem.start_question = first
-            problem.save(update_fields=["start_question"])
-        for s in data.get("symptoms", []):
-            symptom = symptoms[s["slug"]]
-            if "starts_diagnosis" in s and (symptom.implies_answer_id is None or self.update):
-                question_slug, _, answer_slug = s["starts_diagnosis"].partition("/")
-                question = self.lookup(questions, question_slug, "question")
-                answer = question.answers.filter(slug=answer_slug).first()
-                if answer is None:
-                    raise ContentError(
-                        self.fixture.path,
-                        self.fixture.line_of(s["starts_diagnosis"]),
-                        f"unknown answer {s['starts_diagnosis']!r}",
-                    )
-                symptom.implies_answer = answer
-                symptom.save(update_fields=["implies_answer"])
+    def write_legacy(self, problem: Problem, legacy: dict | None, guides: dict) -> None:
+        if not legacy:
+            return
+        for row in legacy.get("answers", []):
+            question, _, answer = row["from"].partition("/")
+            self.upsert(
+                LegacyAnswer,
+                {"problem": problem, "question": question, "answer": answer},
+                {
+                    "sets": row.get("sets", ""),
+                    "next_question": row.get("next", ""),
+                    "guide": self.lookup(guides, row["guide"], "guide") if row.get("guide") else None,
+                    "is_start": question == legacy["start"],
+                },
+                row["from"],
+            )
 
-        written_now = sum(self.report.created.values()) + sum(self.report.updated.values())
-        # Check what this run wrote; a graph an editor is reworking is left to the admin.
-        faults = check_problem(problem) if written_now > written_before else []
-        if faults:
-            raise ContentError(self.fixture.path, None, "the diagnosis is not sound:\n  - " + "\n  - ".join(faults))
+    def write_situations(self, problem: Problem, path: Path) -> None:
+        """Owner situations: the test table editors run their changes against."""
+        try:
+            data = tomllib.loads(read_text(path))
+        except tomllib.TOMLDecodeError as error:
+            raise ContentError(path, getattr(error, "lineno", None), f"not valid TOML: {error.msg}") from None
+        for s in data.get("situations", []):
+            for key in ("slug", "words", "source", "expected", "kind"):
+                if key not in s:
+                    raise ContentError(path, None, f"situation {s.get('slug', '?')!r} has no {key!r}")
+            self.upsert(
+                Situation,
+                {"problem": problem, "slug": s["slug"]},
+                {
+                    "words": s["words"],
+                    "source_url": s["source"],
+                    "answers": s.get("answers", ""),
+                    "expected_cause": s["expected"],
+                    "held_out": s.get("held_out", False),
+                    "kind": s["kind"],
+                },
+                s["slug"],
+            )
 
 
 def load_content(fixtures_dir: Path, *, update: bool = False) -> LoadReport:

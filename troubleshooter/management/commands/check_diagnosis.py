@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooter.diagnosis import check_problem
-from troubleshooter.models import Problem
+from troubleshooter.models import DiagnosisVersion, Problem
+from troubleshooter.services import check_version
 
 
 class Command(BaseCommand):
-    help = "Check every problem's diagnosis: answers lead somewhere, no cycles, all reachable, outcomes say what to do."
+    help = (
+        "Check each problem's live diagnosis (and its draft): every cause can lead, every question separates "
+        "causes, every cause says what to do, one catch-all, a sane stop threshold."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("problems", nargs="*", metavar="SLUG", help="Only these problems (default: all).")
@@ -19,13 +22,21 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown problem(s): {', '.join(sorted(unknown))}")
         failed = 0
         for problem in queryset:
-            faults = check_problem(problem)
-            if faults:
+            versions = DiagnosisVersion.objects.filter(
+                problem=problem, status__in=[DiagnosisVersion.Status.PUBLISHED, DiagnosisVersion.Status.DRAFT]
+            )
+            if not versions:
+                self.stderr.write(f"{problem.slug}: no published or draft diagnosis")
                 failed += 1
-                self.stderr.write(f"{problem.slug}: {len(faults)} fault(s)")
-                for fault in faults:
-                    self.stderr.write(f"  - {fault}")
-            else:
-                self.stdout.write(self.style.SUCCESS(f"{problem.slug}: the diagnosis is sound"))
+            for version in versions:
+                faults = check_version(version)
+                label = f"{problem.slug} v{version.number} ({version.get_status_display().lower()})"
+                if faults:
+                    failed += 1
+                    self.stderr.write(f"{label}: {len(faults)} fault(s)")
+                    for fault in faults:
+                        self.stderr.write(f"  - {fault}")
+                else:
+                    self.stdout.write(self.style.SUCCESS(f"{label}: the diagnosis is sound"))
         if failed:
-            raise CommandError(f"{failed} problem(s) have a faulty diagnosis")
+            raise CommandError(f"{failed} diagnosis version(s) have faults")

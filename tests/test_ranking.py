@@ -1,0 +1,247 @@
+"""The ranking as a pure function of (model, answers), on small hand-made models with known results."""
+
+import math
+
+import pytest
+
+from troubleshooter.diagnosis import (
+    AGAINST,
+    CHECKLIST_ANSWERED,
+    LIKELIHOOD_RATIO,
+    LIKELY,
+    POINTS_STRONGLY,
+    POINTS_TO,
+    POSSIBLE,
+    RULES_OUT,
+    VERY_LIKELY,
+    AnswerNode,
+    CauseNode,
+    InvalidState,
+    Model,
+    QuestionNode,
+    canonical_state,
+    check_model,
+    evaluate,
+    find_witness,
+    owner_walk,
+    parse_state,
+    rank,
+    state_query,
+)
+
+
+def answer(question, slug, marks=None, group="", unsure=False):
+    return AnswerNode(slug=slug, label=slug, question=question, no_evidence=unsure, group=group, marks=marks or {})
+
+
+def single(slug, *answers, effort=1, order=0):
+    return QuestionNode(slug, "single", effort, (*answers, answer(slug, "not-sure", unsure=True)), order)
+
+
+def probability(ranking, slug):
+    return next(s.probability for s in ranking if s.cause.slug == slug)
+
+
+@pytest.fixture
+def small():
+    """Switch (common), latch (rarer) and a catch-all; a sign, a rain checklist and a test."""
+    causes = [
+        CauseNode("switch", "Switch", "fault", 60, 1),
+        CauseNode("latch", "Latch", "fault", 30, 2),
+        CauseNode("other", "Something else", "catch_all", 10, 3),
+    ]
+    questions = [
+        QuestionNode(
+            "signs",
+            "checklist",
+            1,
+            (
+                answer("signs", "rain", {"switch": POINTS_STRONGLY}, group="water"),
+                answer("signs", "sometimes", {"switch": POINTS_STRONGLY}, group="water"),
+                answer("signs", "click", {"latch": POINTS_STRONGLY, "switch": AGAINST}),
+            ),
+            1,
+        ),
+        single(
+            "bridge",
+            answer("bridge", "clicks", {"switch": POINTS_STRONGLY, "latch": RULES_OUT}),
+            answer("bridge", "nothing", {"switch": RULES_OUT, "latch": AGAINST}),
+            effort=3,
+            order=2,
+        ),
+        single(
+            "remote",
+            answer("remote", "works", {"switch": POINTS_TO}),
+            answer("remote", "dead", {"switch": AGAINST, "latch": AGAINST}),
+            order=3,
+        ),
+    ]
+    return Model(causes=causes, questions=questions, threshold=0.8)
+
+
+def test_no_answers_ranks_by_base_rate(small):
+    ranking = rank(small, {})
+    assert [s.cause.slug for s in ranking] == ["switch", "latch", "other"]
+    assert probability(ranking, "switch") == pytest.approx(0.6)
+    assert probability(ranking, "other") == pytest.approx(0.1)
+
+
+def test_a_mark_multiplies_by_its_fixed_ratio(small):
+    ranking = rank(small, {"remote": ("works",)})
+    odds = probability(ranking, "switch") / probability(ranking, "latch")
+    assert odds == pytest.approx(2 * LIKELIHOOD_RATIO[POINTS_TO])
+
+
+def test_signs_of_one_group_count_once(small):
+    one = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain")})
+    both = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain", "sometimes")})
+    assert probability(both, "switch") == pytest.approx(probability(one, "switch"))
+    # ...while signs of different groups add up.
+    with_remote = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "remote": ("works",)})
+    assert probability(with_remote, "switch") > probability(one, "switch")
+
+
+def test_rules_out_is_soft_never_zero(small):
+    ranking = rank(small, {"bridge": ("clicks",)})
+    latch = probability(ranking, "latch")
+    assert 0 < latch < 0.01
+    expected = 30 * LIKELIHOOD_RATIO[RULES_OUT] / (60 * LIKELIHOOD_RATIO[POINTS_STRONGLY] + 30 * LIKELIHOOD_RATIO[RULES_OUT] + 10)
+    assert latch == pytest.approx(expected)
+
+
+def test_not_sure_adds_no_evidence(small):
+    assert [s.probability for s in rank(small, {"remote": ("not-sure",)})] == [s.probability for s in rank(small, {})]
+
+
+def test_unticked_signs_are_not_evidence(small):
+    ticked_nothing = rank(small, {"signs": (CHECKLIST_ANSWERED,)})
+    assert [s.probability for s in ticked_nothing] == pytest.approx([s.probability for s in rank(small, {})])
+
+
+def test_the_catch_all_leads_when_the_answers_rule_out_the_rest():
+    causes = [CauseNode("a", "A", "fault", 50, 1), CauseNode("b", "B", "fault", 45, 2), CauseNode("else", "E", "catch_all", 5, 3)]
+    q = single("q", answer("q", "x", {"a": RULES_OUT, "b": RULES_OUT}))
+    model = Model(causes, [q])
+    assert rank(model, {"q": ("x",)})[0].cause.slug == "else"
+
+
+def test_likelihood_words_come_from_bands_and_very_likely_needs_two_groups(small):
+    one_group = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "bridge": ("not-sure",)})[0]
+    assert one_group.probability >= 0.8 and one_group.band == LIKELY  # strong, but one root only
+    two_groups = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "remote": ("works",)})[0]
+    assert two_groups.band == VERY_LIKELY
+    assert rank(small, {})[1].band == POSSIBLE
+
+
+def test_next_question_is_the_one_that_separates_causes_for_its_effort(small):
+    # First screen: the checklist (cheap, separates both faults).
+    assert evaluate(small, {}).question.slug == "signs"
+    # After "nothing ticked", the cheap remote question beats the test behind the trim,
+    # and the test is still asked when it alone could change the leader.
+    after = evaluate(small, {"signs": (CHECKLIST_ANSWERED,)})
+    assert after.question.slug in {"remote", "bridge"}
+    assert after.question.effort == 1 or math.isclose(after.question.effort, 3)
+
+
+def test_a_pinned_first_question_is_asked_first(small):
+    small.first_question = "remote"
+    assert evaluate(small, {}).question.slug == "remote"
+
+
+def test_the_walk_ends_when_one_cause_clearly_leads(small):
+    result = evaluate(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "remote": ("works",)})
+    assert result.finished and result.leader.cause.slug == "switch"
+    assert result.leader.probability >= small.threshold
+
+
+def test_the_walk_ends_when_nothing_left_can_change_the_leader():
+    causes = [CauseNode("a", "A", "fault", 70, 1), CauseNode("else", "E", "catch_all", 30, 2)]
+    weak = single("weak", answer("weak", "x", {"a": POINTS_TO}), answer("weak", "y", {"else": POINTS_TO}))
+    model = Model(causes, [weak], threshold=0.95)
+    # "y" would make it 70:120: the question can change the leader, so it is asked...
+    assert evaluate(model, {}).question.slug == "weak"
+    # ...and once answered nothing is left: the walk ends below the threshold.
+    result = evaluate(model, {"weak": ("x",)})
+    assert result.finished and result.leader.probability < 0.95
+
+
+def test_all_not_sure_ends_on_the_most_common_cause_within_the_number_of_questions(small):
+    result, screens = owner_walk(small, {})
+    assert result.finished and result.leader.cause.slug == "switch"
+    assert screens <= len(small.questions) + 1
+
+
+def test_ask_puts_a_question_back_first(small):
+    state = {"signs": (CHECKLIST_ANSWERED,)}
+    assert evaluate(small, state, ask="bridge").question.slug == "bridge"
+
+
+# --- State in the URL -------------------------------------------------------------------------
+
+
+def test_canonical_order_is_question_order_then_answer_order(small):
+    state = parse_state(small, [("remote", "works"), ("signs", "sometimes"), ("signs", CHECKLIST_ANSWERED), ("signs", "rain")])
+    assert state_query(state) == "signs=answered&signs=rain&signs=sometimes&remote=works"
+
+
+def test_unknown_parameters_are_ignored(small):
+    state = parse_state(small, [("utm_source", "x"), ("fbclid", "y"), ("remote", "works")])
+    assert state == {"remote": ("works",)}
+
+
+def test_an_unknown_answer_is_invalid_and_keeps_what_fits(small):
+    with pytest.raises(InvalidState) as error:
+        parse_state(small, [("remote", "banana"), ("signs", "rain")])
+    assert error.value.usable == {"signs": ("rain",)}
+
+
+def test_two_answers_to_a_single_choice_question_are_invalid(small):
+    with pytest.raises(InvalidState):
+        parse_state(small, [("remote", "works"), ("remote", "dead")])
+
+
+def test_a_ticked_sign_without_the_marker_reopens_its_checklist_with_it_ticked(small):
+    result = evaluate(small, {"signs": ("rain",)})
+    assert result.question.slug == "signs" and not result.finished
+
+
+# --- Integrity -------------------------------------------------------------------------------
+
+
+def test_a_sound_model_has_no_faults_and_every_cause_a_witness(small):
+    assert check_model(small) == []
+    for cause in small.causes:
+        witness = find_witness(small, cause.slug)
+        assert witness is not None
+        assert rank(small, witness)[0].cause.slug == cause.slug
+
+
+def test_a_cause_nothing_can_lift_has_no_witness(small):
+    small.causes.append(CauseNode("ghost", "Ghost", "fault", 1, 9))
+    small.__post_init__()
+    assert any("Ghost" in fault and "witness" in fault for fault in check_model(small))
+
+
+def test_a_question_that_marks_nothing_is_reported(small):
+    small.questions.append(single("idle", answer("idle", "x"), order=9))
+    small.__post_init__()
+    assert any("“idle” separates no causes" in fault for fault in check_model(small))
+
+
+def test_a_single_choice_question_without_not_sure_is_reported(small):
+    small.questions.append(QuestionNode("strict", "single", 1, (answer("strict", "x", {"switch": 1}), answer("strict", "y")), 9))
+    small.__post_init__()
+    assert any("“strict” offers no “not sure”" in fault for fault in check_model(small))
+
+
+def test_exactly_one_catch_all_is_required(small):
+    small.causes.append(CauseNode("else2", "E2", "catch_all", 5, 9))
+    small.__post_init__()
+    assert any("exactly one" in fault for fault in check_model(small))
+
+
+def test_the_canonical_state_is_stable(small):
+    state = {"remote": ("works",), "signs": ("sometimes", CHECKLIST_ANSWERED)}
+    once = canonical_state(small, state)
+    assert canonical_state(small, once) == once
+    assert list(once) == ["signs", "remote"]

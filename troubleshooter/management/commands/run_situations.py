@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from troubleshooter.models import DiagnosisVersion, Problem, Situation
+from troubleshooter.selectors import diagnosis_model
+from troubleshooter.situations import SituationReport, run_situations
+
+
+class Command(BaseCommand):
+    help = "Walk every owner situation through a problem's diagnosis; print where each ends, the accuracy and screens."
+
+    def add_arguments(self, parser):
+        parser.add_argument("problem", nargs="?", metavar="SLUG", help="The problem (default: every published one).")
+        parser.add_argument("--draft", action="store_true", help="Run against the draft version instead of the live one.")
+        parser.add_argument("-q", "--quiet", action="store_true", help="Only the totals.")
+
+    def handle(self, *args, problem=None, draft=False, quiet=False, **options):
+        problems = Problem.objects.filter(slug=problem) if problem else Problem.objects.published()
+        if problem and not problems:
+            raise CommandError(f"Unknown problem {problem!r}")
+        status = DiagnosisVersion.Status.DRAFT if draft else DiagnosisVersion.Status.PUBLISHED
+        for p in problems:
+            version = DiagnosisVersion.objects.filter(problem=p, status=status).first()
+            if version is None:
+                raise CommandError(f"{p.slug} has no {status} diagnosis version")
+            report = run_situations(diagnosis_model(version), Situation.objects.filter(problem=p))
+            self.print_report(p, version, report, quiet)
+
+    def print_report(self, problem, version, report: SituationReport, quiet: bool):
+        out = self.stdout.write
+        out(f"{problem.slug} v{version.number} ({version.status}): {len(report.runs)} owner situations")
+        if not quiet:
+            for run in report.runs:
+                mark = "ok  " if run.correct else "MISS"
+                split = "held-out" if run.situation.held_out else "tuning  "
+                ended = run.error or f"{run.ended_on} ({run.likelihood}), {run.screens} screens"
+                out(f"  {mark} {split} {run.situation.slug}: expected {run.situation.expected_cause}, ended on {ended}")
+        for label, held_out in (("tuning", False), ("held out", True)):
+            right, total = report.accuracy(report.part(held_out))
+            share = f"{100 * right / total:.0f}%" if total else "-"
+            out(f"  {label}: {right}/{total} end on what fixed the car ({share})")
+        out(f"  median screens from home to the outcome: {report.median_screens:g}")

@@ -1,0 +1,133 @@
+"""What the diagnosis pages show, built from a ranking result: links, trail, bars, the next test.
+
+Kept out of the views so they stay thin, and out of troubleshooter.diagnosis so the
+ranking stays free of URLs and requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from troubleshooter import selectors
+from troubleshooter.diagnosis import (
+    ASK_PARAM,
+    CHECKLIST_ANSWERED,
+    POINTS_TO,
+    Model,
+    Result,
+    distinguishing_question,
+    state_pairs,
+    state_query,
+    with_answer,
+    without,
+)
+from troubleshooter.models import Cause
+
+BARS_SHOWN = 5
+
+
+def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str]) -> dict:
+    state = result.state
+    trail = [
+        {
+            "question": question.obj,
+            "answers": [a.obj for a in answers],
+            "change_url": url(problem, state_query(without(state, question.slug), **{ASK_PARAM: question.slug})),
+        }
+        for question, answers in result.answered
+    ]
+    context = {"result": result, "trail": trail, "emergency_guide": selectors.emergency_guide(problem)}
+    question = result.question
+    if question is not None:
+        context["question"] = question.obj
+        context["question_number"] = len([q for q, _ in result.answered if q.slug != question.slug]) + 1
+        if question.is_checklist:
+            ticked = set(state.get(question.slug, ()))
+            before = [(k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order < question.order]
+            after = [(k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order >= question.order]
+            context["checklist"] = {
+                "hidden_before": before,
+                "hidden_after": after,
+                "marker": CHECKLIST_ANSWERED,
+                "signs": [(a.obj, a.slug in ticked) for a in question.evidence_answers],
+                "action": url(problem),
+                "none_url": url(problem, state_query(with_answer(state, question, [CHECKLIST_ANSWERED]))),
+            }
+        else:
+            context["answer_links"] = [
+                (a.obj, url(problem, state_query(with_answer(state, question, [a.slug])))) for a in question.answers
+            ]
+            current = state.get(question.slug, ())
+            context["current_answers"] = set(current)
+    else:
+        context |= outcome_context(request, problem, result.leader.cause.obj, result, model=model, url=url)
+    return context
+
+
+def outcome_context(request, problem, cause: Cause, result: Result | None, *, model: Model | None = None, url=None) -> dict:
+    query = state_query(result.state) if result else ""
+    goodwill_query = {"outcome": cause.slug} | ({"answers": query} if query else {})
+    feedback = request.GET.get("solved")
+    context = {
+        "outcome": cause,
+        "emergency_guide": selectors.emergency_guide(problem),
+        "cost_estimates": list(problem.cost_estimates.all()) if cause.is_this_fault else [],
+        "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query)}",
+        "feedback": feedback if feedback in ("yes", "no") else None,
+        "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": cause.slug}),
+        "answers_query": query,
+    }
+    if result is None or model is None:
+        return context
+    leader, runner_up = result.leader, result.runner_up
+    context |= {
+        "score": leader,
+        "bars": [
+            {"cause": s.cause.obj, "percent": s.percent, "word": s.likelihood_word, "is_leader": s is leader}
+            for s in result.ranking[:BARS_SHOWN]
+        ],
+        "ruled_out_by": [
+            {
+                "answer": answer.obj,
+                "question": model.question_by_slug[answer.question].obj,
+                "change_url": url(problem, state_query(without(result.state, answer.question), **{ASK_PARAM: answer.question})),
+            }
+            for answer in leader.ruled_out_by
+        ],
+    }
+    if runner_up is not None and runner_up.probability >= 0.05:
+        context["runner_up"] = runner_up
+        test = distinguishing_question(model, result.state, leader.cause.slug, runner_up.cause.slug)
+        if test is not None:
+            context["telling_test"] = {
+                "question": test.obj,
+                "url": url(problem, state_query(without(result.state, test.slug), **{ASK_PARAM: test.slug})),
+            }
+    return context
+
+
+def overview_context(problem, model: Model | None) -> dict:
+    """The overview: the signs owners notice (each starts the diagnosis), causes and look-alikes."""
+    if model is None:
+        return {"problem": problem, "signs": [], "causes": [], "lookalikes": []}
+    signs = [
+        {"answer": a.obj, "url": reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode([(q.slug, a.slug)])}
+        for q in model.questions
+        for a in q.evidence_answers
+        if a.obj.description
+    ]
+    causes = []
+    for node in model.causes:
+        pointing = [
+            a.obj for q in model.questions for a in q.evidence_answers if a.obj.description and a.marks.get(node.slug, 0) >= POINTS_TO
+        ]
+        causes.append({"cause": node.obj, "signs": pointing})
+    return {
+        "problem": problem,
+        "signs": signs,
+        "causes": [c for c in causes if c["cause"].kind == Cause.Kind.FAULT],
+        "lookalikes": [c["cause"] for c in causes if c["cause"].kind == Cause.Kind.LOOKALIKE],
+    }

@@ -1,0 +1,61 @@
+"""Run the owner situations against a diagnosis version: does each owner end on what fixed their car?
+
+Each situation is walked as that owner would: they answer what they know and "not sure"
+to the rest. Used by `manage.py run_situations`, by the tests, and (later) by the admin
+before a draft goes live.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from troubleshooter.diagnosis import InvalidState, Model, owner_walk, parse_state
+from troubleshooter.models import Situation
+
+
+@dataclass
+class SituationRun:
+    situation: Situation
+    ended_on: str | None
+    likelihood: str
+    screens: int
+    error: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.ended_on == self.situation.expected_cause
+
+
+@dataclass
+class SituationReport:
+    runs: list[SituationRun]
+
+    def part(self, held_out: bool) -> list[SituationRun]:
+        return [r for r in self.runs if r.situation.held_out == held_out]
+
+    @staticmethod
+    def accuracy(runs: list[SituationRun]) -> tuple[int, int]:
+        return sum(r.correct for r in runs), len(runs)
+
+    @property
+    def median_screens(self) -> float:
+        return statistics.median(r.screens for r in self.runs) if self.runs else 0
+
+
+def situation_answers(model: Model, situation: Situation) -> dict:
+    pairs = [tuple(p.split("=", 1)) for p in situation.answers.split("&") if "=" in p]
+    return parse_state(model, pairs)
+
+
+def run_situations(model: Model, situations) -> SituationReport:
+    runs = []
+    for situation in situations:
+        try:
+            known = situation_answers(model, situation)
+        except InvalidState as error:
+            runs.append(SituationRun(situation, None, "", 0, error=f"{error.reason} ({situation.answers})"))
+            continue
+        result, screens = owner_walk(model, known)
+        runs.append(SituationRun(situation, result.leader.cause.slug, result.leader.likelihood_word, screens))
+    return SituationReport(runs)
