@@ -19,7 +19,10 @@ PAGES = [
     ("Overview", "/problems/micra-k12-boot-lock/"),
     ("Guide: replace microswitch", "/guides/replace-microswitch/"),
     ("Diagnosis: first step", "/problems/micra-k12-boot-lock/diagnose/"),
-    ("Diagnosis: outcome", "/problems/micra-k12-boot-lock/diagnose/?a=find-cause,doors-work,no-click,clicks"),
+    (
+        "Diagnosis: outcome",
+        "/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click",
+    ),
     ("FAQ", "/problems/micra-k12-boot-lock/faq/"),
     ("Search: rain", "/search/?q=rain"),
 ]

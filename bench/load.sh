@@ -31,7 +31,7 @@ BASE=${BASE%/}
 PAGES=(
   "Home|/"
   "Diagnosis: first step|/problems/micra-k12-boot-lock/diagnose/"
-  "Diagnosis: outcome|/problems/micra-k12-boot-lock/diagnose/?a=find-cause,doors-work,no-click,clicks"
+  "Diagnosis: outcome|/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
 )
 
 HZ=$(getconf CLK_TCK)

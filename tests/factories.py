@@ -40,56 +40,54 @@ def make_guide(problem: Problem | None = None, steps: int = 1, **fields) -> Repa
     return guide
 
 
-def make_outcome(problem: Problem, *, guide: RepairGuide | None = None, **fields):
-    from troubleshooter.models import Outcome, OutcomeGuide
+def make_version(problem: Problem | None = None, *, status: str = "published", **fields):
+    """A small sound diagnosis: two faults and a catch-all, a checklist and a test.
 
-    n = next(_numbers)
-    defaults = {
-        "problem": problem,
-        "slug": f"outcome-{n}",
-        "title": f"Outcome {n}",
-        "explanation": "Why.",
-        "next_step": "" if guide else "Do this next.",
-        "status": PUBLISHED,
-    }
-    outcome = Outcome.objects.create(**{**defaults, **fields})
-    if guide:
-        OutcomeGuide.objects.create(outcome=outcome, guide=guide)
-    return outcome
+    The switch leads on a rain sign; the latch on a click; the catch-all when the test contradicts both.
+    """
+    from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
 
-
-def make_question(problem: Problem, *, start: bool = False, **fields):
-    from troubleshooter.models import Question
-
-    n = next(_numbers)
-    question = Question.objects.create(**{"problem": problem, "slug": f"question-{n}", "prompt": f"Question {n}?", **fields})
-    if start:
-        problem.start_question = question
-        problem.save(update_fields=["start_question"])
-    return question
-
-
-def make_answer(question, *, to=None, **fields):
-    """An answer leading to `to`: a Question, an Outcome, or None (leads nowhere)."""
-    from troubleshooter.models import Answer, Outcome, Question
-
-    n = next(_numbers)
-    target = {
-        "next_question": to if isinstance(to, Question) else None,
-        "outcome": to if isinstance(to, Outcome) else None,
-    }
-    return Answer.objects.create(**{"question": question, "slug": f"answer-{n}", "label": f"Answer {n}", **target, **fields})
-
-
-def make_sound_graph():
-    """start -> (yes: outcome A, no: second question -> (x: outcome B, y: outcome A))."""
-    problem = make_problem()
-    first = make_question(problem, start=True)
-    second = make_question(problem)
-    outcome_a = make_outcome(problem)
-    outcome_b = make_outcome(problem, guide=make_guide(problem))
-    make_answer(first, to=outcome_a, slug="yes")
-    make_answer(first, to=second, slug="no")
-    make_answer(second, to=outcome_b, slug="x")
-    make_answer(second, to=outcome_a, slug="y")
-    return problem, first, second, outcome_a, outcome_b
+    problem = problem or make_problem()
+    version = DiagnosisVersion.objects.create(
+        problem=problem, number=DiagnosisVersion.objects.filter(problem=problem).count() + 1, status=status, **fields
+    )
+    guide = make_guide(problem)
+    switch = Cause.objects.create(
+        version=version, slug="switch", name="Switch", title="The switch", base_rate=60, explanation="Why.", order=1
+    )
+    CauseGuide.objects.create(cause=switch, guide=guide)
+    latch = Cause.objects.create(
+        version=version,
+        slug="latch",
+        name="Latch",
+        title="The latch",
+        base_rate=30,
+        explanation="Why.",
+        next_step="Oil it.",
+        order=2,
+    )
+    Cause.objects.create(
+        version=version,
+        slug="else",
+        name="Something else",
+        title="Something else",
+        base_rate=10,
+        kind=Cause.Kind.CATCH_ALL,
+        explanation="Why.",
+        next_step="Ask a garage.",
+        order=3,
+    )
+    signs = Question.objects.create(version=version, slug="signs", kind=Question.Kind.CHECKLIST, prompt="Tick", order=1)
+    rain = Answer.objects.create(question=signs, slug="rain", label="Worse in rain", group="water", order=1)
+    click = Answer.objects.create(question=signs, slug="click", label="A click", order=2)
+    test = Question.objects.create(version=version, slug="test", effort=Question.Effort.TEST, prompt="Test?", order=2)
+    clicks = Answer.objects.create(question=test, slug="clicks", label="Clicks", order=1)
+    nothing = Answer.objects.create(question=test, slug="nothing", label="Nothing", order=2)
+    Answer.objects.create(question=test, slug="not-sure", label="Not sure", no_evidence=True, order=3)
+    Mark.objects.create(answer=rain, cause=switch, effect=Mark.Effect.POINTS_STRONGLY)
+    Mark.objects.create(answer=click, cause=latch, effect=Mark.Effect.POINTS_STRONGLY)
+    Mark.objects.create(answer=click, cause=switch, effect=Mark.Effect.AGAINST)
+    Mark.objects.create(answer=clicks, cause=switch, effect=Mark.Effect.POINTS_STRONGLY)
+    Mark.objects.create(answer=nothing, cause=switch, effect=Mark.Effect.RULES_OUT)
+    Mark.objects.create(answer=nothing, cause=latch, effect=Mark.Effect.RULES_OUT)
+    return version

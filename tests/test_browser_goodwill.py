@@ -16,7 +16,9 @@ def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_se
         name="Nissan Testdorp", code="testdorp", town="Testdorp", country="Netherlands", email="service@testdorp.example"
     )
     problem = Problem.objects.get()
-    page.goto(f"{live_server.url}/problems/{problem.slug}/diagnose/?a=find-cause,doors-work,no-click,clicks")
+    page.goto(
+        f"{live_server.url}/problems/{problem.slug}/diagnose/?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
+    )
     page.get_by_role("link", name="Ask the dealer for goodwill").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask the dealer for a free repair")
     expect(page.get_by_label("What the diagnosis found")).to_have_value(

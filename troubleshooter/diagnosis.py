@@ -20,6 +20,7 @@ answers' order.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -190,7 +191,7 @@ def canonical_state(model: Model, state: Mapping[str, Iterable[str]]) -> State:
         given = set(state[question.slug])
         ordered = [CHECKLIST_ANSWERED] if question.is_checklist and CHECKLIST_ANSWERED in given else []
         ordered += [a.slug for a in question.answers if a.slug in given]
-        if ordered or question.is_checklist:
+        if ordered:
             result[question.slug] = tuple(ordered)
     return result
 
@@ -320,13 +321,9 @@ def _answer_probabilities(question: QuestionNode, prior: dict[str, float]) -> li
     if not answers:
         return []
     result = []
-    per_cause_total = {
-        cause: sum(LIKELIHOOD_RATIO[a.marks.get(cause, NO_SIGN)] for a in answers) for cause in prior
-    }
+    per_cause_total = {cause: sum(LIKELIHOOD_RATIO[a.marks.get(cause, NO_SIGN)] for a in answers) for cause in prior}
     for answer in answers:
-        p = sum(
-            prior[cause] * LIKELIHOOD_RATIO[answer.marks.get(cause, NO_SIGN)] / per_cause_total[cause] for cause in prior
-        )
+        p = sum(prior[cause] * LIKELIHOOD_RATIO[answer.marks.get(cause, NO_SIGN)] / per_cause_total[cause] for cause in prior)
         result.append((answer, p))
     return result
 
@@ -475,9 +472,7 @@ def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
     left could change who leads. `ask` puts a question back first (to change an answer).
     """
     ranking = rank(model, state)
-    answered = [
-        (q, [a for s in state[q.slug] if (a := q.answer(s)) is not None]) for q in model.questions if q.slug in state
-    ]
+    answered = [(q, [a for s in state[q.slug] if (a := q.answer(s)) is not None]) for q in model.questions if q.slug in state]
     candidates = open_questions(model, state)
     if ask and (asked := model.question_by_slug.get(ask)) in candidates:
         return Result(state, ranking, asked, False, answered)
@@ -555,19 +550,24 @@ def find_witness(model: Model, cause: str, max_questions: int | None = None) -> 
     max_questions = max_questions or len(model.questions)
     budget = [WITNESS_BUDGET]
 
-    def options(question: QuestionNode) -> list[tuple[str, ...]]:
-        def pull(answers: tuple[str, ...]) -> float:
-            return sum(math.log(LIKELIHOOD_RATIO[question.answer(s).marks.get(cause, 0)]) for s in answers)
-
+    def options(state: State, question: QuestionNode) -> list[tuple[str, ...]]:
+        """Answers to try, those that lift the cause most first (a best-first search)."""
         if question.is_access:
-            return [(a.slug,) for a in sorted(question.answers, key=lambda a: a.no_evidence)]
+            choices = [(a.slug,) for a in sorted(question.answers, key=lambda a: a.no_evidence)]
+            return choices
         if question.is_checklist:
+            signs = [a.slug for a in question.evidence_answers]
             toward = tuple(a.slug for a in question.evidence_answers if a.marks.get(cause, 0) > 0)
-            singles = [(a.slug,) for a in question.evidence_answers]
-            choices = ([toward] if toward else []) + singles + [()]
-            return [tuple([CHECKLIST_ANSWERED, *c]) for c in sorted(choices, key=lambda c: -pull(c))]
-        choices = [(a.slug,) for a in question.answers]
-        return sorted(choices, key=lambda c: -pull(c) if not question.answer(c[0]).no_evidence else 0)
+            choices = {(), toward, *((s,) for s in signs), *itertools.combinations(signs, 2)}
+            choices = [tuple([CHECKLIST_ANSWERED, *c]) for c in choices]
+        else:
+            choices = [(a.slug,) for a in question.answers]
+
+        def lift(answers: tuple[str, ...]) -> float:
+            ranking = rank(model, with_answer(state, question, answers))
+            return -next(s.probability for s in ranking if s.cause.slug == cause)
+
+        return sorted(choices, key=lift)
 
     def search(state: State, depth: int) -> State | None:
         budget[0] -= 1
@@ -576,7 +576,7 @@ def find_witness(model: Model, cause: str, max_questions: int | None = None) -> 
         result = evaluate(model, state)
         if result.finished or depth >= max_questions:
             return state if result.leader.cause.slug == cause else None
-        for answers in options(result.question):
+        for answers in options(state, result.question):
             found = search(canonical_state(model, with_answer(state, result.question, answers)), depth + 1)
             if found is not None:
                 return found
@@ -633,7 +633,6 @@ def check_model(model: Model, *, names: Mapping[str, str] | None = None) -> list
     for cause in model.causes:
         if find_witness(model, cause.slug) is None:
             faults.append(
-                _("Cause “%(c)s” never leads: no answers to the questions put it first (it has no witness)")
-                % {"c": cause.name}
+                _("Cause “%(c)s” never leads: no answers to the questions put it first (it has no witness)") % {"c": cause.name}
             )
     return faults

@@ -124,9 +124,7 @@ class DiagnosisVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="diagnosisversion_unique_number"),
             # One live version and at most one draft per problem, whatever happens at once.
-            models.UniqueConstraint(
-                fields=["problem"], condition=Q(status="published"), name="diagnosisversion_one_published"
-            ),
+            models.UniqueConstraint(fields=["problem"], condition=Q(status="published"), name="diagnosisversion_one_published"),
             models.UniqueConstraint(fields=["problem"], condition=Q(status="draft"), name="diagnosisversion_one_draft"),
             models.CheckConstraint(
                 condition=Q(lead_threshold__gte=51, lead_threshold__lte=99), name="diagnosisversion_threshold_range"
@@ -185,9 +183,7 @@ class Cause(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(
-            "troubleshooter:outcome_detail", kwargs={"problem_slug": self.version.problem.slug, "slug": self.slug}
-        )
+        return reverse("troubleshooter:outcome_detail", kwargs={"problem_slug": self.version.problem.slug, "slug": self.slug})
 
     @property
     def is_this_fault(self) -> bool:
@@ -372,6 +368,11 @@ class Situation(models.Model):
     )
     expected_cause = models.SlugField(_("what fixed it (cause)"), max_length=80)
     held_out = models.BooleanField(_("held out"), default=False, help_text=_("Not used for tuning: the honest test."))
+    note = models.TextField(
+        _("known miss"),
+        blank=True,
+        help_text=_("Why this situation may not end on its cause (for example, it conflicts with the article)."),
+    )
 
     class Meta:
         verbose_name = _("owner situation")

@@ -46,8 +46,12 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
         context["question_number"] = len([q for q, _ in result.answered if q.slug != question.slug]) + 1
         if question.is_checklist:
             ticked = set(state.get(question.slug, ()))
-            before = [(k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order < question.order]
-            after = [(k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order >= question.order]
+            before = [
+                (k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order < question.order
+            ]
+            after = [
+                (k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order >= question.order
+            ]
             context["checklist"] = {
                 "hidden_before": before,
                 "hidden_after": after,
@@ -114,7 +118,10 @@ def overview_context(problem, model: Model | None) -> dict:
     if model is None:
         return {"problem": problem, "signs": [], "causes": [], "lookalikes": []}
     signs = [
-        {"answer": a.obj, "url": reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode([(q.slug, a.slug)])}
+        {
+            "answer": a.obj,
+            "url": reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode([(q.slug, a.slug)]),
+        }
         for q in model.questions
         for a in q.evidence_answers
         if a.obj.description
@@ -122,7 +129,10 @@ def overview_context(problem, model: Model | None) -> dict:
     causes = []
     for node in model.causes:
         pointing = [
-            a.obj for q in model.questions for a in q.evidence_answers if a.obj.description and a.marks.get(node.slug, 0) >= POINTS_TO
+            a.obj
+            for q in model.questions
+            for a in q.evidence_answers
+            if a.obj.description and a.marks.get(node.slug, 0) >= POINTS_TO
         ]
         causes.append({"cause": node.obj, "signs": pointing})
     return {

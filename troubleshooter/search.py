@@ -79,8 +79,10 @@ def rebuild_index() -> int:
     )
     for answer in signs:
         problem = answer.question.version.problem
-        url = reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode(
-            [(answer.question.slug, answer.slug)]
+        url = (
+            reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
+            + "?"
+            + urlencode([(answer.question.slug, answer.slug)])
         )
         entries.append(
             SearchEntry(

@@ -44,9 +44,9 @@ def draft_version(problem: Problem) -> DiagnosisVersion | None:
 def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = True) -> Model:
     """A version's causes, questions, answers and marks as plain data, in a fixed number of queries."""
     causes = list(
-        Cause.objects.filter(version=version).select_related("version__problem").prefetch_related(
-            cause_guides_prefetch(published_guides_only)
-        )
+        Cause.objects.filter(version=version)
+        .select_related("version__problem")
+        .prefetch_related(cause_guides_prefetch(published_guides_only))
     )
     questions = list(Question.objects.filter(version=version))
     answers = list(Answer.objects.filter(question__version=version).order_by("order", "pk"))
@@ -75,8 +75,7 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
     return Model(
         causes=[CauseNode(c.slug, c.name, c.kind, c.base_rate, c.order, obj=c) for c in causes],
         questions=[
-            QuestionNode(q.slug, q.kind, q.effort, tuple(answers_by_question.get(q.pk, [])), q.order, obj=q)
-            for q in questions
+            QuestionNode(q.slug, q.kind, q.effort, tuple(answers_by_question.get(q.pk, [])), q.order, obj=q) for q in questions
         ],
         threshold=version.lead_threshold / 100,
         first_question=first,
@@ -112,7 +111,9 @@ def emergency_guide(problem: Problem) -> RepairGuide | None:
 
 
 def published_cause(problem: Problem, slug: str) -> Cause:
-    queryset = Cause.objects.filter(
-        version__problem=problem, version__status=DiagnosisVersion.Status.PUBLISHED
-    ).select_related("version__problem").prefetch_related(cause_guides_prefetch())
+    queryset = (
+        Cause.objects.filter(version__problem=problem, version__status=DiagnosisVersion.Status.PUBLISHED)
+        .select_related("version__problem")
+        .prefetch_related(cause_guides_prefetch())
+    )
     return get_object_or_404(queryset, slug=slug)

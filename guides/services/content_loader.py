@@ -321,8 +321,8 @@ class ContentWriter:
         unless updating: then the fixture's model becomes a new version, checked like any other
         before it goes live.
         """
-        from troubleshooter.services import VersionError, next_number, publish_version
         from troubleshooter.selectors import draft_version
+        from troubleshooter.services import VersionError, next_number, publish_version
 
         d = self.fixture.data["diagnosis"]
         live = DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).first()
@@ -469,6 +469,7 @@ class ContentWriter:
                     "expected_cause": s["expected"],
                     "held_out": s.get("held_out", False),
                     "kind": s["kind"],
+                    "note": s.get("note", ""),
                 },
                 s["slug"],
             )

@@ -1,0 +1,93 @@
+"""Properties of the live Micra diagnosis over any answers an owner could give (hypothesis)."""
+
+import random
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.pagetext import read_page
+from troubleshooter.diagnosis import (
+    CHECKLIST_ANSWERED,
+    canonical_state,
+    evaluate,
+    owner_walk,
+    parse_state,
+    state_pairs,
+    state_query,
+    with_answer,
+)
+from troubleshooter.models import Problem
+from troubleshooter.selectors import published_model
+
+URL = reverse("troubleshooter:diagnosis", kwargs={"slug": "micra-k12-boot-lock"})
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture
+def model(content):
+    return published_model(Problem.objects.get())
+
+
+def walk_with(model, draw_choice):
+    """Walk, answering each asked question with what `draw_choice` picks; return the result and the steps."""
+    state, steps = {}, 0
+    for steps in range(1, len(model.questions) + 2):
+        result = evaluate(model, state)
+        if result.finished:
+            return result, steps
+        question = result.question
+        if question.is_checklist:
+            ticks = [a.slug for a in question.evidence_answers if draw_choice(2)]
+            answers = [CHECKLIST_ANSWERED, *ticks]
+        else:
+            answers = [question.answers[draw_choice(len(question.answers))].slug]
+        state = canonical_state(model, with_answer(state, question, answers))
+    raise AssertionError(f"no end after {steps} questions: {state}")
+
+
+@SETTINGS
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(client, model, seed):
+    rng = random.Random(seed)
+    result, steps = walk_with(model, lambda n: rng.randrange(n))
+    assert steps <= len(model.questions) + 1
+    cause = result.leader.cause.obj
+    assert cause.next_step.strip() or cause.published_guides
+    response = client.get(f"{URL}?{state_query(result.state)}")
+    assert response.status_code == 200
+    text = read_page(response.content.decode())[0]
+    assert cause.title in text and "What to do now" in text and "Did this solve it?" in text
+
+
+def test_not_sure_to_everything_ends_on_the_most_likely_cause(model):
+    result, screens = owner_walk(model, {})
+    most_common = max((c for c in model.causes if c.kind == "fault"), key=lambda c: c.base_rate)
+    assert result.finished and result.leader.cause.slug == most_common.slug
+    assert result.leader.likelihood_word in ("likely", "possible")
+    assert screens <= len(model.questions) + 1
+
+
+@SETTINGS
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_the_canonical_url_of_a_state_is_unique(model, seed):
+    rng = random.Random(seed)
+    state = {}
+    for question in model.questions:
+        if rng.random() < 0.5:
+            continue
+        if question.is_checklist:
+            state[question.slug] = tuple(
+                [CHECKLIST_ANSWERED] * rng.randrange(2) + [a.slug for a in question.answers if rng.random() < 0.3]
+            )
+        else:
+            state[question.slug] = (rng.choice(question.answers).slug,)
+    state = canonical_state(model, state)
+    pairs = state_pairs(state)
+    shuffled = pairs[:]
+    rng.shuffle(shuffled)
+    # Any order of the same answers gives the same canonical query...
+    assert state_query(parse_state(model, shuffled)) == state_query(state)
+    # ...and the canonical query reads back as exactly this state (so two states never share a URL).
+    assert parse_state(model, pairs) == state
