@@ -36,13 +36,14 @@ LIKELIHOOD_RATIO = {RULES_OUT: 1 / 50, AGAINST: 1 / 4, NO_SIGN: 1.0, POINTS_TO: 
 
 # Likelihood words, from fixed bands. "Very likely" also needs evidence from two groups,
 # so one striking sign alone never makes the site sound certain.
-VERY_LIKELY, LIKELY, POSSIBLE = "very_likely", "likely", "possible"
-VERY_LIKELY_FROM, LIKELY_FROM = 0.80, 0.50
+VERY_LIKELY, LIKELY, POSSIBLE, UNLIKELY = "very_likely", "likely", "possible", "unlikely"
+VERY_LIKELY_FROM, LIKELY_FROM, POSSIBLE_FROM = 0.80, 0.50, 0.10
 VERY_LIKELY_GROUPS = 2
 LIKELIHOOD_WORDS = {
     VERY_LIKELY: gettext_lazy("very likely"),
     LIKELY: gettext_lazy("likely"),
     POSSIBLE: gettext_lazy("possible"),
+    UNLIKELY: gettext_lazy("unlikely"),
 }
 
 # How likely an owner beside the car can answer a question of each effort, and what
@@ -261,7 +262,9 @@ class CauseScore:
             return VERY_LIKELY
         if self.probability >= LIKELY_FROM:
             return LIKELY
-        return POSSIBLE
+        if self.probability >= POSSIBLE_FROM:
+            return POSSIBLE
+        return UNLIKELY
 
     @property
     def likelihood_word(self) -> str:
@@ -491,12 +494,13 @@ def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
 
 
 def distinguishing_question(model: Model, state: State, first: str, second: str) -> QuestionNode | None:
-    """The open question whose answers best tell two causes apart (a test is fine: this is advice)."""
+    """The unasked question whose answers best tell two causes apart (a test is fine: this is advice).
+
+    Questions already answered are left out: a "not sure" there means the owner can't do it now.
+    """
     best, best_gap = None, 0.0
     for question in model.questions:
-        if is_answered(question, state) and any(
-            not a.no_evidence for s in state.get(question.slug, ()) if (a := question.answer(s))
-        ):
+        if question.slug in state or question.is_checklist or question.is_access:
             continue
         for answer in question.evidence_answers:
             gap = abs(

@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from guides.models import CostEstimate, RepairGuide
 from troubleshooter import selectors
 from troubleshooter.diagnosis import (
     ASK_PARAM,
+    access_granted,
     CHECKLIST_ANSWERED,
     POINTS_TO,
     Model,
@@ -78,7 +80,7 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
     context = {
         "outcome": cause,
         "emergency_guide": selectors.emergency_guide(problem),
-        "cost_estimates": list(problem.cost_estimates.all()) if cause.is_this_fault else [],
+        "cost_estimates": cost_estimates(problem, cause),
         "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query)}",
         "feedback": feedback if feedback in ("yes", "no") else None,
         "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": cause.slug}),
@@ -89,6 +91,8 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
     leader, runner_up = result.leader, result.runner_up
     context |= {
         "score": leader,
+        # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
+        "behind_trim": any(access_granted(model, result.state).values()),
         "bars": [
             {"cause": s.cause.obj, "percent": s.percent, "word": s.likelihood_word, "is_leader": s is leader}
             for s in result.ranking[:BARS_SHOWN]
@@ -111,6 +115,14 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
                 "url": url(problem, state_query(without(result.state, test.slug), **{ASK_PARAM: test.slug})),
             }
     return context
+
+
+def cost_estimates(problem, cause: Cause) -> list:
+    """What the repair costs, for a fault only; the do-it-yourself figure only where a repair guide goes with it."""
+    if not cause.is_this_fault:
+        return []
+    has_repair_guide = any(guide.purpose == RepairGuide.Purpose.REPAIR for guide in cause.published_guides)
+    return [cost for cost in problem.cost_estimates.all() if cost.route != CostEstimate.Route.DIY_PARTS or has_repair_guide]
 
 
 def overview_context(problem, model: Model | None) -> dict:

@@ -119,12 +119,15 @@ def outcome_feedback(request, problem_slug, slug):
     query = state_query(state) if ends_here else ""
     services.record_feedback(cause, solved == "yes", query)
     if request.htmx:
-        context = {"problem": problem} | outcome_context(request, problem, cause, result if ends_here else None)
+        context = {"problem": problem} | outcome_context(
+            request, problem, cause, result if ends_here else None, model=model, url=diagnosis_url
+        )
         context["feedback"] = solved
         return render(request, "troubleshooter/outcome_detail.html#feedback", context)
+    # Back to the page, at the answer (without JavaScript the reply would otherwise sit out of sight).
     if ends_here:
-        return redirect(diagnosis_url(problem, f"{query}&solved={solved}"))
-    return redirect(f"{cause.get_absolute_url()}?solved={solved}")
+        return redirect(diagnosis_url(problem, f"{query}&solved={solved}") + "#feedback")
+    return redirect(f"{cause.get_absolute_url()}?solved={solved}#feedback")
 
 
 def search(request):
