@@ -94,7 +94,8 @@ def test_changing_an_answer_asks_that_question_again_and_reranks(client, content
 def test_an_outcome_names_the_cause_its_likelihood_the_bars_the_runner_up_and_the_telling_test(client, content):
     text = text_of(get(client, SWITCH))
     assert re.search(
-        r"The most likely cause The microswitch behind the rubber button has failed How sure, from your answers: very likely \(\d+%\)",
+        r"The most likely cause The microswitch behind the rubber button has failed "
+        r"How sure, from your answers: very likely \(\d+%\)",
         text,
     )
     assert "The microswitch behind the rubber button has failed" in text

@@ -15,11 +15,11 @@ from guides.models import CostEstimate, RepairGuide
 from troubleshooter import selectors
 from troubleshooter.diagnosis import (
     ASK_PARAM,
-    access_granted,
     CHECKLIST_ANSWERED,
     POINTS_TO,
     Model,
     Result,
+    access_granted,
     distinguishing_question,
     state_pairs,
     state_query,
