@@ -204,7 +204,7 @@ def test_unknown_or_inactive_dealer_code_is_a_friendly_404(client, content, code
 
 def test_diagnosis_is_prefilled_from_the_outcome(client, content):
     html = client.get(GENERAL, {"outcome": "mechanism-seized", "a": "find-cause"}).content.decode()
-    assert "The lock mechanism has seized. In addition, the white plastic mechanism can seize." in html
+    assert "The lock mechanism has seized. Besides the switch, the lock itself can wear out." in html
     assert 'name="outcome" value="mechanism-seized"' in html
     client.post(GENERAL, form_data(client, f"{GENERAL}?outcome=mechanism-seized"))
     assert GoodwillRequest.objects.get().outcome.slug == "mechanism-seized"

@@ -365,59 +365,69 @@ class ContentWriter:
             for a in q.get("answers", []):
                 self.fixture.text(a.get("description", ""))
 
+    def create(self, model, locator: str, **values) -> models.Model:
+        """A row of a brand-new version: nothing to match, so no lookup; the database checks the constraints."""
+        row = model(**values)
+        try:
+            row.full_clean(validate_unique=False, validate_constraints=False)
+            row.save()
+        except (ValidationError, IntegrityError) as error:
+            raise ContentError(
+                self.fixture.path, self.fixture.line_of(locator), f"{model._meta.verbose_name_plural}: {error}"
+            ) from None
+        self.report.created[model._meta.verbose_name_plural] += 1
+        return row
+
     def write_version(self, version: DiagnosisVersion, d: dict, guides: dict) -> None:
         text = self.fixture.text
-        causes = {}
+        causes, links = {}, []
         for order, c in enumerate(d.get("causes", []), start=1):
-            cause, _ = self.upsert(
+            causes[c["slug"]] = self.create(
                 Cause,
-                {"version": version, "slug": c["slug"]},
-                {
-                    "kind": c.get("kind", Cause.Kind.FAULT),
-                    "base_rate": c["base_rate"],
-                    "name": c["name"],
-                    "title": c["title"],
-                    "explanation": text(c["explanation"]),
-                    "next_step": text(c.get("next_step", "")),
-                    "suggest_goodwill": c.get("suggest_goodwill", False),
-                    "emergency_note": text(c.get("emergency_note", "")),
-                    "source": c.get("source", Cause.Source.ARTICLE),
-                    "source_note": text(c.get("source_note", "")),
-                    "order": order,
-                },
                 c["slug"],
+                version=version,
+                slug=c["slug"],
+                kind=c.get("kind", Cause.Kind.FAULT),
+                base_rate=c["base_rate"],
+                name=c["name"],
+                title=c["title"],
+                explanation=text(c["explanation"]),
+                next_step=text(c.get("next_step", "")),
+                suggest_goodwill=c.get("suggest_goodwill", False),
+                emergency_note=text(c.get("emergency_note", "")),
+                source=c.get("source", Cause.Source.ARTICLE),
+                source_note=text(c.get("source_note", "")),
+                order=order,
             )
-            causes[c["slug"]] = cause
-            for n, slug in enumerate(c.get("guides", []), start=1):
-                self.upsert(CauseGuide, {"cause": cause, "guide": self.lookup(guides, slug, "guide")}, {"order": n}, slug)
-        questions = {}
+            links += [
+                CauseGuide(cause=causes[c["slug"]], guide=self.lookup(guides, slug, "guide"), order=n)
+                for n, slug in enumerate(c.get("guides", []), start=1)
+            ]
+        questions, marks = {}, []
         for order, q in enumerate(d.get("questions", []), start=1):
-            question, _ = self.upsert(
+            question = questions[q["slug"]] = self.create(
                 Question,
-                {"version": version, "slug": q["slug"]},
-                {
-                    "kind": q.get("kind", Question.Kind.SINGLE),
-                    "effort": q.get("effort", Question.Effort.LOOK),
-                    "prompt": q["prompt"],
-                    "help": text(q.get("help", "")),
-                    "order": order,
-                },
                 q["slug"],
+                version=version,
+                slug=q["slug"],
+                kind=q.get("kind", Question.Kind.SINGLE),
+                effort=q.get("effort", Question.Effort.LOOK),
+                prompt=q["prompt"],
+                help=text(q.get("help", "")),
+                order=order,
             )
-            questions[q["slug"]] = question
             for n, a in enumerate(q.get("answers", []), start=1):
-                answer, _ = self.upsert(
+                answer = self.create(
                     Answer,
-                    {"question": question, "slug": a["slug"]},
-                    {
-                        "label": a["label"],
-                        "order": n,
-                        "no_evidence": a.get("no_evidence", False),
-                        "group": a.get("group", ""),
-                        "description": text(a.get("description", "")),
-                        "keywords": a.get("keywords", ""),
-                    },
                     a["label"],
+                    question=question,
+                    slug=a["slug"],
+                    label=a["label"],
+                    order=n,
+                    no_evidence=a.get("no_evidence", False),
+                    group=a.get("group", ""),
+                    description=text(a.get("description", "")),
+                    keywords=a.get("keywords", ""),
                 )
                 for cause_slug, word in a.get("marks", {}).items():
                     if word not in MARK_WORDS:
@@ -426,8 +436,14 @@ class ContentWriter:
                             self.fixture.line_of(a["label"]),
                             f"answer {a['slug']!r}: unknown mark {word!r} (use one of {', '.join(MARK_WORDS)})",
                         )
-                    cause = self.lookup(causes, cause_slug, "cause")
-                    self.upsert(Mark, {"answer": answer, "cause": cause}, {"effect": MARK_WORDS[word]}, a["label"])
+                    marks.append(Mark(answer=answer, cause=self.lookup(causes, cause_slug, "cause"), effect=MARK_WORDS[word]))
+        try:
+            CauseGuide.objects.bulk_create(links)
+            Mark.objects.bulk_create(marks)
+        except IntegrityError as error:
+            raise ContentError(self.fixture.path, None, f"the diagnosis: {error}") from None
+        self.report.created[CauseGuide._meta.verbose_name_plural] += len(links)
+        self.report.created[Mark._meta.verbose_name_plural] += len(marks)
         if d.get("first_question"):
             version.first_question = self.lookup(questions, d["first_question"], "question")
             version.save(update_fields=["first_question"])
