@@ -128,8 +128,11 @@ def test_feedback_with_javascript_swaps_in_place(page: Page, live_server, live_c
     start(page, live_server)
     page.get_by_label("It's the fuel flap or the bonnet that won't open, not the boot").check()
     page.get_by_role("button", name="Continue").tap()
+    expect(page.locator("#outcome-title")).to_be_visible()
+    outcome_url = page.url
     page.get_by_role("button", name="Yes").tap()
     expect(page.get_by_text("Good to hear it is sorted.")).to_be_visible()
+    assert page.url == outcome_url  # the answer is posted in place, not pushed into the history
     expect(page.locator("#outcome-title")).not_to_be_focused()  # focus stays where the owner was
     assert Feedback.objects.filter(solved=True, cause__slug="other-release").count() == 1
 

@@ -409,14 +409,9 @@ def choose_question(model: Model, state: State, candidates: list[QuestionNode]) 
     """
     if not candidates:
         return None
-    if model.first_question and not state:
-        pinned = model.question_by_slug.get(model.first_question)
-        if pinned in candidates:
-            return pinned
-
     scored = [(question_value(model, state, q), -q.order, q) for q in candidates]
     value, _order, best = max(scored, key=lambda item: item[:2])
-    if value < MIN_QUESTION_VALUE and not (model.first_question and not state):
+    if value < MIN_QUESTION_VALUE:
         return None
     # A question behind a gate ("can you get behind the trim now?") asks the gate first.
     gate = gate_of(model, best)
@@ -484,11 +479,13 @@ def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
     if started:
         return Result(state, ranking, started[0], False, answered)
     leader = ranking[0]
-    if leader.probability >= model.threshold and not (model.first_question and not state):
+    if model.first_question and not state:  # the editors' pinned first question
+        pinned = model.question_by_slug.get(model.first_question)
+        if pinned in candidates:
+            return Result(state, ranking, pinned, False, answered)
+    if leader.probability >= model.threshold:
         return Result(state, ranking, None, True, answered)
     useful = [q for q in candidates if can_change_leader(model, state, q, leader.cause.slug)]
-    if model.first_question and not state:
-        useful = candidates
     question = choose_question(model, state, useful)
     return Result(state, ranking, question, question is None, answered)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from guides.models import RepairGuide
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question
+from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 
@@ -110,6 +110,3 @@ def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
 
 def record_feedback(cause: Cause, solved: bool, answers: str = "") -> Feedback:
     return Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
-
-
-__all__ = ["Answer", "VersionError", "check_version", "copy_version", "publish_version", "record_feedback"]

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
@@ -52,7 +53,7 @@ def diagnosis(request, slug):
     if "a" in request.GET:  # a link from the old question tree
         target = translate_legacy_path(problem, model, request.GET["a"])
         if target is None:
-            error = InvalidState("This link comes from an older version of the questions that we can't follow.")
+            error = InvalidState(_("This link comes from an older version of the questions that we can't follow."))
             context |= {"error": error, "continue_url": None}
             return render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context, status=400)
         return redirect(target if target.startswith("/") else diagnosis_url(problem, target), permanent=True)
