@@ -74,6 +74,13 @@ class DiagnosisVersionAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The first question is one of this version's own questions.
+        if db_field.name == "first_question":
+            version_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Question.objects.filter(version_id=version_id) if version_id else Question.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.action(description=_("Make a draft copy to edit"))
     def make_draft_copy(self, request, queryset):
         for version in queryset:
