@@ -462,6 +462,11 @@ class Result:
     def questions_answered(self) -> int:
         return len(self.answered)
 
+    @property
+    def from_answers(self) -> bool:
+        """Whether any answer moved the ranking (else it is the base rates alone)."""
+        return any(score.evidence for score in self.ranking)
+
 
 def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
     """Rank the causes after these answers; then pick the next question, or end.
@@ -496,8 +501,11 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
     Questions already answered are left out: a "not sure" there means the owner can't do it now.
     """
     best, best_gap = None, 0.0
+    closed = {q.slug for q in model.questions} - {q.slug for q in open_questions(model, state)}
     for question in model.questions:
-        if question.slug in state or question.is_checklist or question.is_access:
+        # Not one the owner answered ("not sure" there means they can't do it now), nor one behind
+        # a gate they said they can't get through now.
+        if question.slug in state or question.slug in closed or question.is_checklist or question.is_access:
             continue
         for answer in question.evidence_answers:
             gap = abs(
