@@ -135,6 +135,20 @@ def test_an_answer_that_rules_out_the_leader_is_named_with_a_way_to_change_it(cl
     assert "Bridge the two wires at the lock. What happens? Nothing happens Change" in text
 
 
+def test_a_test_question_carries_its_how_to_in_place(client, content):
+    response = get(client, "signs=answered&behind-trim=yes&ask=bridge")
+    html, text = response.content.decode(), text_of(response)
+    assert "Bridge the two wires at the lock. What happens?" in text
+    assert '<details class="how-to">' in html  # expands without leaving the page, with or without JavaScript
+    how_to = text.split("How do I check this?")[1]
+    assert how_to.startswith(" 10–30 min · Easy You need: flat screwdriver")
+    assert "Bridge the contacts and listen for a click" in how_to
+    assert "How to reach the lock from inside" in how_to and "The whole guide" in how_to
+    assert 'href="/guides/open-boot-from-inside/"' in html
+    # A question without a how-to guide has no such box.
+    assert "How do I check this?" not in text_of(get(client, "signs=answered&ask=remote"))
+
+
 def test_a_sign_link_opens_the_checklist_with_that_sign_ticked(client, content):
     html = get(client, "signs=torn-rubber").content.decode()
     assert 'value="torn-rubber" checked' in html
@@ -196,6 +210,7 @@ def test_a_draft_never_reaches_the_public_site(client, content):
 
 def test_queries_per_step_stay_bounded_whatever_the_number_of_answers(client, content, django_assert_max_num_queries):
     for query in (
+        "signs=answered&behind-trim=yes&ask=bridge",  # a question with its how-to
         "",
         "signs=answered",
         SWITCH,

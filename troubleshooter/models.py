@@ -232,6 +232,15 @@ class Question(models.Model):
     help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
     picture = models.FileField(_("picture"), upload_to="diagnosis/", blank=True)
     picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    how_to_guide = models.ForeignKey(
+        "guides.RepairGuide",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("how to check (guide)"),
+        help_text=_("Its tools, time and steps are shown under “How do I check this?”, without leaving the question."),
+    )
 
     class Meta:
         verbose_name = _("question")

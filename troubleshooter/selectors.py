@@ -48,7 +48,8 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
         .select_related("version__problem")
         .prefetch_related(cause_guides_prefetch(published_guides_only))
     )
-    questions = list(Question.objects.filter(version=version))
+    # The how-to guide's tools and steps are read only for the question on screen.
+    questions = list(Question.objects.filter(version=version).select_related("how_to_guide"))
     answers = list(Answer.objects.filter(question__version=version).order_by("order", "pk"))
     slug_of_cause = {c.pk: c.slug for c in causes}
     marks: dict[int, dict[str, int]] = {}

@@ -39,6 +39,10 @@ def check_version(version: DiagnosisVersion) -> list[str]:
                 faults.append(
                     _("Cause “%(c)s” links the guide “%(g)s” of another problem") % {"c": cause.name, "g": link.guide.title}
                 )
+    for node in model.questions:
+        guide = node.obj.how_to_guide
+        if guide is not None and guide.status != RepairGuide.Status.PUBLISHED:
+            faults.append(_("Question “%(q)s” shows the how-to of the draft guide “%(g)s”") % {"q": node.slug, "g": guide.title})
     return faults
 
 

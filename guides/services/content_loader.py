@@ -414,6 +414,7 @@ class ContentWriter:
                 effort=q.get("effort", Question.Effort.LOOK),
                 prompt=q["prompt"],
                 help=text(q.get("help", "")),
+                how_to_guide=self.lookup(guides, q["how_to"], "guide") if q.get("how_to") else None,
                 order=order,
             )
             for n, a in enumerate(q.get("answers", []), start=1):
