@@ -24,7 +24,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -181,6 +181,11 @@ def parse_state(model: Model, pairs: Iterable[tuple[str, str]]) -> State:
     if problems:
         raise InvalidState(_("One of the answers in this link is not on offer (any more)."), usable)
     return usable
+
+
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """question=answer pairs from a query string (as stored with feedback, situations and old links)."""
+    return parse_qsl(query, keep_blank_values=False)
 
 
 def canonical_state(model: Model, state: Mapping[str, Iterable[str]]) -> State:
@@ -540,10 +545,8 @@ def owner_walk(model: Model, known: State, limit: int | None = None) -> tuple[Re
         elif question.slug in known:
             state = with_answer(state, question, known[question.slug][:1])
         else:
-            unsure = question.unsure_answer
-            state = with_answer(state, question, [unsure.slug] if unsure else [])
-            if unsure is None:  # no way to say "not sure": the check reports it; stop asking it
-                state[question.slug] = (question.answers[0].slug,)
+            # "Not sure"; a question without one is a fault the check reports: take its first answer.
+            state = with_answer(state, question, [(question.unsure_answer or question.answers[0]).slug])
         state = canonical_state(model, state)
     result = evaluate(model, state)
     return result, result.questions_answered + 1

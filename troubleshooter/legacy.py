@@ -7,7 +7,7 @@ answers in today's form.
 
 from __future__ import annotations
 
-from troubleshooter.diagnosis import InvalidState, Model, parse_state, state_query
+from troubleshooter.diagnosis import InvalidState, Model, parse_state, query_pairs, state_query
 from troubleshooter.models import LegacyAnswer, Problem
 
 MAX_OLD_ANSWERS = 20
@@ -27,7 +27,7 @@ def translate_legacy_path(problem: Problem, model: Model, raw: str) -> str | Non
             return None
         if row.guide is not None:
             return row.guide.get_absolute_url()
-        pairs += [tuple(p.split("=", 1)) for p in row.sets.split("&") if "=" in p]
+        pairs += query_pairs(row.sets)
         question = row.next_question
         if not question:
             break

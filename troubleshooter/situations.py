@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from troubleshooter.diagnosis import InvalidState, Model, owner_walk, parse_state
+from troubleshooter.diagnosis import InvalidState, Model, owner_walk, parse_state, query_pairs
 from troubleshooter.models import Situation
 
 
@@ -44,8 +44,7 @@ class SituationReport:
 
 
 def situation_answers(model: Model, situation: Situation) -> dict:
-    pairs = [tuple(p.split("=", 1)) for p in situation.answers.split("&") if "=" in p]
-    return parse_state(model, pairs)
+    return parse_state(model, query_pairs(situation.answers))
 
 
 def run_situations(model: Model, situations) -> SituationReport:

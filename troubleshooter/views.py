@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from troubleshooter import selectors, services
-from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, state_query
+from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
 from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context
@@ -41,10 +41,6 @@ def render_fragment_or_page(request, template: str, partial: str, context: dict,
     return response
 
 
-def query_pairs(request) -> list[tuple[str, str]]:
-    return [(key, value) for key, values in request.GET.lists() for value in values]
-
-
 def diagnosis(request, slug):
     problem = selectors.published_problem(slug)
     model = selectors.published_model(problem)
@@ -59,7 +55,7 @@ def diagnosis(request, slug):
         return redirect(target if target.startswith("/") else diagnosis_url(problem, target), permanent=True)
 
     try:
-        state = parse_state(model, query_pairs(request))
+        state = parse_state(model, query_pairs(request.META.get("QUERY_STRING", "")))
     except InvalidState as error:
         context |= {"error": error, "continue_url": diagnosis_url(problem, state_query(error.usable))}
         return render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context, status=400)
@@ -112,7 +108,7 @@ def outcome_feedback(request, problem_slug, slug):
     # Only answers that still end on this cause are kept and used to send the owner back.
     model = selectors.published_model(problem)
     try:
-        state = parse_state(model, [pair.split("=", 1) for pair in form.cleaned_data["a"].split("&") if "=" in pair])
+        state = parse_state(model, query_pairs(form.cleaned_data["a"]))
         result = evaluate(model, state)
         ends_here = bool(state) and result.finished and result.leader.cause.slug == cause.slug
     except InvalidState:
