@@ -1,5 +1,7 @@
 """Every content model can be edited in the admin."""
 
+import re
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -29,3 +31,33 @@ def test_content_model_is_registered_and_its_pages_open(admin_client, content, m
 def test_admin_needs_a_login(client, db):
     response = client.get(reverse("admin:guides_repairguide_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_diagnosis_forms_offer_only_drafts_so_nothing_moves_into_the_live_version(admin_client, content):
+    from troubleshooter.models import Cause, DiagnosisVersion
+    from troubleshooter.services import copy_version
+
+    def version_choices(html):
+        select = re.search(r'<select name="version".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option value="(\d+)"', select)
+
+    live = DiagnosisVersion.objects.get(status="published")
+    assert version_choices(admin_client.get(reverse("admin:troubleshooter_cause_add")).content.decode()) == []
+    draft = copy_version(live)
+    cause = Cause.objects.get(version=draft, slug="mechanism-seized")
+    page = admin_client.get(reverse("admin:troubleshooter_cause_change", args=[cause.pk])).content.decode()
+    assert version_choices(page) == [str(draft.pk)]
+    assert "View on site" not in page  # it would show the live text, not the draft's
+
+
+def test_publishing_says_the_version_is_live(admin_client, content):
+    from troubleshooter.models import DiagnosisVersion
+    from troubleshooter.services import copy_version
+
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    response = admin_client.post(
+        reverse("admin:troubleshooter_diagnosisversion_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert f"Micra boot lock v{draft.number} (Published) is now live." in response.content.decode()

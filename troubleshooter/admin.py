@@ -55,6 +55,26 @@ class DraftOnlyMixin:
             return False
         return super().has_delete_permission(request, obj)
 
+    # Whatever an editor picks in a form belongs to a draft: nothing can be moved into the live version.
+    DRAFT_ONLY = {
+        DiagnosisVersion: Q(status=DiagnosisVersion.Status.DRAFT),
+        Cause: Q(version__status=DiagnosisVersion.Status.DRAFT),
+        Question: Q(version__status=DiagnosisVersion.Status.DRAFT),
+        Answer: Q(question__version__status=DiagnosisVersion.Status.DRAFT),
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        condition = self.DRAFT_ONLY.get(db_field.related_model)
+        if condition is not None and field is not None:
+            field.queryset = field.queryset.filter(condition)
+        return field
+
+    def view_on_site(self, obj):
+        # A draft's outcome page would show the live text: no link until drafts can be previewed.
+        live = self.version_of(obj).status == DiagnosisVersion.Status.PUBLISHED
+        return obj.get_absolute_url() if live and hasattr(obj, "get_absolute_url") else None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         version = self.version_of(form.instance)
@@ -104,12 +124,12 @@ class DiagnosisVersionAdmin(admin.ModelAdmin):
     def publish(self, request, queryset):
         for version in queryset:
             try:
-                services.publish_version(version)
+                live = services.publish_version(version)
             except services.VersionError as error:
                 for fault in error.faults:
                     self.message_user(request, _("Not published: %(fault)s") % {"fault": fault}, messages.ERROR)
             else:
-                self.message_user(request, _("%(v)s is now live.") % {"v": version})
+                self.message_user(request, _("%(v)s is now live.") % {"v": live})
 
 
 class CauseGuideInline(admin.TabularInline):
