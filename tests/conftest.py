@@ -14,6 +14,14 @@ PHONE = {"width": 390, "height": 844}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def content(db):
     """The real Micra content, loaded the way `manage.py load_content` loads it."""

@@ -58,7 +58,7 @@ def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(cli
     response = client.get(f"{URL}?{state_query(result.state)}")
     assert response.status_code == 200
     text = read_page(response.content.decode())[0]
-    assert cause.title in text and "What to do now" in text and "Did this solve it?" in text
+    assert cause.title in text and "What to do now" in text and "Have you tried this yet?" in text
 
 
 def test_not_sure_to_everything_ends_on_the_most_likely_cause(model):

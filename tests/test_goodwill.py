@@ -22,13 +22,6 @@ GENERAL = reverse("guides:goodwill")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 def make_dealer(**fields) -> Dealer:
     defaults = {
         "name": "Nissan Testdorp",

@@ -394,17 +394,29 @@ class Situation(models.Model):
 
 
 class Feedback(models.Model):
-    """One owner's "Did this solve it?", with the answers that led there."""
+    """One owner's "Did this solve it?", with the answers that led there.
+
+    One row per client and cause: answering again changes that owner's answer instead of
+    adding a vote, so the counts can't be stuffed from one browser.
+    """
 
     cause = models.ForeignKey(Cause, on_delete=models.CASCADE, related_name="feedback")
     answers = models.CharField(_("answers"), max_length=1000, blank=True)
     solved = models.BooleanField(_("solved"))
+    # A hash of a random id in the owner's cookie: says "the same browser", nothing about who.
+    client = models.CharField(_("browser"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("outcome feedback")
         verbose_name_plural = _("outcome feedback")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "client"], condition=~models.Q(client=""), name="one_feedback_per_client_and_cause"
+            )
+        ]
 
     def __str__(self):
         return f"{self.cause}: {'solved' if self.solved else 'not solved'}"

@@ -60,7 +60,6 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
                 "marker": CHECKLIST_ANSWERED,
                 "signs": [(a.obj, a.slug in ticked) for a in question.evidence_answers],
                 "action": url(problem),
-                "none_url": url(problem, state_query(with_answer(state, question, [CHECKLIST_ANSWERED]))),
             }
         else:
             context["answer_links"] = [
@@ -76,14 +75,23 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
 def outcome_context(request, problem, cause: Cause, result: Result | None, *, model: Model | None = None, url=None) -> dict:
     query = state_query(result.state) if result else ""
     goodwill_query = {"outcome": cause.slug} | ({"answers": query} if query else {})
-    feedback = request.GET.get("solved")
+
+    def page_url(**extra: str) -> str:
+        """This outcome's own address (with the answers that led here), plus `extra`."""
+        if result is not None and url is not None:
+            return url(problem, state_query(result.state, **extra))
+        return cause.get_absolute_url() + (f"?{urlencode(extra)}" if extra else "")
+
     context = {
         "outcome": cause,
         "emergency_guide": selectors.emergency_guide(problem),
         "cost_estimates": cost_estimates(problem, cause),
         "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query)}",
-        "feedback": feedback if feedback in ("yes", "no") else None,
+        "feedback": feedback_step(request),
         "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": cause.slug}),
+        "tried_url": page_url(tried="yes"),
+        "later_url": page_url(tried="later"),
+        "page_key": page_url(),
         "answers_query": query,
     }
     if result is None or model is None:
@@ -115,6 +123,14 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
                 "url": url(problem, state_query(without(result.state, test.slug), **{ASK_PARAM: test.slug})),
             }
     return context
+
+
+def feedback_step(request) -> str:
+    """First "Tried it?"; once tried, "Did this solve it?"; then the reply to yes or no."""
+    solved, tried = request.GET.get("solved"), request.GET.get("tried")
+    if solved in ("yes", "no"):
+        return solved
+    return {"yes": "ask-solved", "later": "later"}.get(tried, "ask-tried")
 
 
 def cost_estimates(problem, cause: Cause) -> list:

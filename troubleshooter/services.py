@@ -112,5 +112,11 @@ def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
     return version
 
 
-def record_feedback(cause: Cause, solved: bool, answers: str = "") -> Feedback:
-    return Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
+def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str = "") -> Feedback:
+    """Store an owner's answer; the same browser answering again for the same cause changes its answer."""
+    if not client:
+        return Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
+    feedback, _created = Feedback.objects.update_or_create(
+        cause=cause, client=client, defaults={"solved": solved, "answers": answers[:1000]}
+    )
+    return feedback

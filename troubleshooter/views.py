@@ -1,5 +1,8 @@
+import hashlib
+import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from config import ratelimit
 from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
@@ -16,6 +20,10 @@ from troubleshooter.presenters import diagnosis_context, outcome_context, overvi
 from troubleshooter.search import search as search_content
 
 DIAGNOSIS_TEMPLATE = "troubleshooter/diagnosis.html"
+FEEDBACK_PARTIAL = "troubleshooter/outcome_detail.html#feedback"
+FEEDBACK_TRIED = ("yes", "later")
+CLIENT_COOKIE = "owner"
+CLIENT_COOKIE_AGE = 365 * 24 * 3600
 
 
 def home(request):
@@ -32,10 +40,19 @@ def diagnosis_url(problem, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
+def feedback_params(request) -> dict[str, str]:
+    """Where the owner is in "Tried it?" / "Did this solve it?": part of the page's address."""
+    tried, solved = request.GET.get("tried", ""), request.GET.get("solved", "")
+    return {"tried": tried if tried in FEEDBACK_TRIED else "", "solved": solved if solved in ("yes", "no") else ""}
+
+
 def render_fragment_or_page(request, template: str, partial: str, context: dict, status: int = 200):
-    """The same URL gives the whole page, or (to an htmx request) only the swapped region."""
+    """The same URL gives the whole page, or (to an htmx request) only the swapped region.
+
+    A request aimed at the feedback box (its answers are links too) gets only that box.
+    """
     if request.htmx and not request.htmx.history_restore_request:
-        template = f"{template}#{partial}"
+        template = FEEDBACK_PARTIAL if request.htmx.target == "feedback" and "outcome" in context else f"{template}#{partial}"
     response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
     return response
@@ -62,9 +79,7 @@ def diagnosis(request, slug):
 
     ask = request.GET.get(ASK_PARAM, "")
     ask = ask if ask in model.question_by_slug else ""
-    solved = request.GET.get("solved", "")
-    solved = solved if solved in ("yes", "no") else ""
-    canonical = state_query(state, **{ASK_PARAM: ask, "solved": solved})
+    canonical = state_query(state, **{ASK_PARAM: ask} | feedback_params(request))
     if request.META.get("QUERY_STRING", "") != canonical and not request.htmx:
         # One URL per state (answers in one order, no tracking parameters), so caches see one page.
         return redirect(diagnosis_url(problem, canonical))
@@ -95,14 +110,27 @@ def outcome_detail(request, problem_slug, slug):
     return render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
 
 
+def feedback_client(request) -> tuple[str, str]:
+    """(the random id in this browser's cookie, its hash to store); a new id when there is none."""
+    client_id = request.get_signed_cookie(CLIENT_COOKIE, default="", salt=CLIENT_COOKIE)
+    if not client_id:
+        client_id = secrets.token_urlsafe(18)
+    return client_id, hashlib.sha256(client_id.encode()).hexdigest()
+
+
 @require_POST
 def outcome_feedback(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
     cause = selectors.published_cause(problem, slug)
+    back = {"problem": problem, "outcome": cause, "back_url": cause.get_absolute_url()}
+    limit, window = settings.FEEDBACK_RATE_LIMIT
+    if ratelimit.over_limit(request, "feedback", limit, window):
+        response = render(request, "troubleshooter/feedback_invalid.html", back | {"too_many": True}, status=429)
+        response["Retry-After"] = str(window)
+        return response
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        context = {"problem": problem, "outcome": cause, "back_url": cause.get_absolute_url()}
-        return render(request, "troubleshooter/feedback_invalid.html", context, status=400)
+        return render(request, "troubleshooter/feedback_invalid.html", back, status=400)
     solved = form.cleaned_data["solved"]
 
     # Only answers that still end on this cause are kept and used to send the owner back.
@@ -114,17 +142,29 @@ def outcome_feedback(request, problem_slug, slug):
     except InvalidState:
         state, ends_here = {}, False
     query = state_query(state) if ends_here else ""
-    services.record_feedback(cause, solved == "yes", query)
+    client_id, client_hash = feedback_client(request)
+    services.record_feedback(cause, solved == "yes", query, client=client_hash)
     if request.htmx:
         context = {"problem": problem} | outcome_context(
             request, problem, cause, result if ends_here else None, model=model, url=diagnosis_url
         )
         context["feedback"] = solved
-        return render(request, "troubleshooter/outcome_detail.html#feedback", context)
+        response = render(request, FEEDBACK_PARTIAL, context)
     # Back to the page, at the answer (without JavaScript the reply would otherwise sit out of sight).
-    if ends_here:
-        return redirect(diagnosis_url(problem, f"{query}&solved={solved}") + "#feedback")
-    return redirect(f"{cause.get_absolute_url()}?solved={solved}#feedback")
+    elif ends_here:
+        response = redirect(diagnosis_url(problem, f"{query}&solved={solved}") + "#feedback")
+    else:
+        response = redirect(f"{cause.get_absolute_url()}?solved={solved}#feedback")
+    response.set_signed_cookie(
+        CLIENT_COOKIE,
+        client_id,
+        salt=CLIENT_COOKIE,
+        max_age=CLIENT_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def search(request):

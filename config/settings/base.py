@@ -159,6 +159,12 @@ GOODWILL_RATE_LIMIT = (
     int(os.environ.get("GOODWILL_RATE_LIMIT", "10")),
     int(os.environ.get("GOODWILL_RATE_WINDOW_SECONDS", "3600")),
 )
+# "Did this solve it?": answers per client address per window (one stored answer per browser
+# and cause; this stops a script that throws its cookie away).
+FEEDBACK_RATE_LIMIT = (
+    int(os.environ.get("FEEDBACK_RATE_LIMIT", "30")),
+    int(os.environ.get("FEEDBACK_RATE_WINDOW_SECONDS", "3600")),
+)
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
 # Set behind a proxy that sets X-Forwarded-For, so the rate limit sees the real client.
 GOODWILL_TRUST_X_FORWARDED_FOR = env_bool("GOODWILL_TRUST_X_FORWARDED_FOR", False)

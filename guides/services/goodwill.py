@@ -9,12 +9,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from config import ratelimit
 from guides.models import GoodwillRequest
 
 logger = logging.getLogger(__name__)
@@ -44,29 +44,10 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def client_ip(request) -> str:
-    """The client's address; behind a trusted proxy, the address it saw."""
-    if settings.GOODWILL_TRUST_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def over_rate_limit(request) -> bool:
-    """Count one submission for this client; True when it is over the limit for the current window.
-
-    Uses the shared cache, so several app servers agree when REDIS_URL is set.
-    """
+    """Count one submission for this client; True when it is over the limit for the current window."""
     limit, window = settings.GOODWILL_RATE_LIMIT
-    key = f"goodwill-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(request, "goodwill", limit, window)
 
 
 def submission_fingerprint(form_key: str, fields: dict) -> str:
