@@ -42,7 +42,9 @@ def test_the_checklist_form_submits_to_its_canonical_url(client, content):
     assert response.status_code == 200
     text = text_of(response)
     assert "Your answer so far" in text
-    assert "Nothing happens when I press the boot button: no click; It opens only now and then, or it's worse in wet weather" in text
+    assert (
+        "Nothing happens when I press the boot button: no click; It opens only now and then, or it's worse in wet weather" in text
+    )
 
 
 @pytest.mark.parametrize(
@@ -268,7 +270,10 @@ def test_no_offers_the_runner_up_and_the_test_that_tells_them_apart(client, cont
     assert response.redirect_chain[-1][0] == f"{URL}?{SWITCH}&solved=no#feedback"
     text = text_of(response)
     assert "Sorry it did not solve it." in text
-    assert re.search(r"The next most likely cause \((possible|unlikely)\): The fault is in the wires, the plug or the control of the lock", text)
+    assert re.search(
+        r"The next most likely cause \((possible|unlikely)\): The fault is in the wires, the plug or the control of the lock",
+        text,
+    )
     assert "To tell them apart, check: Bridge the two wires at the lock. What happens?" in text
     assert Feedback.objects.get().answers == SWITCH
 
@@ -323,44 +328,3 @@ def test_bad_feedback_is_a_clear_400_and_stores_nothing(client, content, data):
     response = client.post(FEEDBACK_URL, data)
     assert response.status_code == 400 and "Please choose yes or no" in text_of(response)
     assert Feedback.objects.count() == 0
-
-
-# --- Search -------------------------------------------------------------------------------------
-
-SEARCH = reverse("troubleshooter:search")
-
-
-@pytest.mark.parametrize(
-    ("words", "first_hit"),
-    [
-        ("boot won't open when it rains", "It opens only now and then, or it's worse in wet weather"),
-        ("nothing happens when I press the button", "Nothing happens when I press the boot button: no click"),
-        ("what does the garage charge", "What does a garage charge to repair the boot lock?"),
-        ("soldering the switch", "Replace the microswitch yourself"),
-    ],
-)
-def test_search_finds_content_from_an_owners_words(client, content, words, first_hit):
-    response = client.get(SEARCH, {"q": words})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert html.index(first_hit) < html.index("</ul>", html.index("guide-list"))
-
-
-def test_a_sign_found_by_search_starts_the_diagnosis_with_it(client, content):
-    html = client.get(SEARCH, {"q": "torn rubber"}).content.decode()
-    assert f'href="{URL}?signs=torn-rubber"' in html
-
-
-def test_search_with_no_match_offers_ways_forward(client, content):
-    text = text_of(client.get(SEARCH, {"q": "xylophone quasar"}))
-    assert "We could not match that" in text
-    assert "Answer a few questions" in text and "Open the boot now, from inside" in text
-
-
-def test_search_input_limits(client, content):
-    assert client.get(SEARCH, {"q": ""}).status_code == 200
-    too_long = client.get(SEARCH, {"q": "x" * 500})
-    assert too_long.status_code == 400 and "at most 200 characters" in text_of(too_long)
-    nul = client.get(SEARCH, {"q": "rain\x00"})
-    assert nul.status_code == 400 and "Null characters are not allowed." in text_of(nul)
-    assert client.get(SEARCH, {"q": '"* OR NEAR( ) ^ -:'}).status_code == 200

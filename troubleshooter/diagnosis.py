@@ -86,6 +86,8 @@ class AnswerNode:
     no_evidence: bool = False
     group: str = ""
     marks: Mapping[str, int] = field(default_factory=dict)
+    # Owners' words for this answer, comma-separated phrases ("won't unlock, car dead"): search matches them.
+    keywords: str = ""
     obj: object = field(default=None, compare=False, repr=False)
 
     @property

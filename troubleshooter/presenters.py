@@ -21,27 +21,41 @@ from troubleshooter.diagnosis import (
     Result,
     access_granted,
     distinguishing_question,
+    rank,
     state_pairs,
     state_query,
     with_answer,
     without,
 )
+from troubleshooter.matching import matched_answers, typed_answers
 from troubleshooter.models import Cause
 
 BARS_SHOWN = 5
 
 
-def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str]) -> dict:
+def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str], typed_text: str = "") -> dict:
+    """`typed_text`: what the owner typed in the search box, if the walk started there."""
     state = result.state
+    typed = typed_answers(model, typed_text) if typed_text else set()
     trail = [
         {
             "question": question.obj,
             "answers": [a.obj for a in answers],
+            "typed": any((question.slug, a.slug) in typed for a in answers),
             "change_url": url(problem, state_query(without(state, question.slug), **{ASK_PARAM: question.slug})),
         }
         for question, answers in result.answered
+        # The question on screen shows its own answers (a checklist begun from a sign or the search box).
+        if question is not result.question
     ]
-    context = {"result": result, "trail": trail, "emergency_guide": selectors.emergency_guide(problem)}
+    context = {
+        "result": result,
+        "trail": trail,
+        "typed_text": typed_text,
+        # "You typed ..." only while some answer still comes from it.
+        "typed_used": any((q, a) in typed for q, answers in state.items() for a in answers),
+        "emergency_guide": selectors.emergency_guide(problem),
+    }
     question = result.question
     if question is not None:
         context["question"] = question.obj
@@ -168,4 +182,46 @@ def overview_context(problem, model: Model | None) -> dict:
         "signs": signs,
         "causes": [c for c in causes if c["cause"].kind == Cause.Kind.FAULT],
         "lookalikes": [c["cause"] for c in causes if c["cause"].kind == Cause.Kind.LOOKALIKE],
+    }
+
+
+LOOKALIKE_SHOWN = 0.1  # a look-alike at least this likely from the owner's words is offered
+
+
+def search_context(text: str) -> dict:
+    """What the owner's words say, per published problem: the answers they set (a link starts the
+    diagnosis with them), and whether they point away from the problem to its look-alikes."""
+    readings = []
+    for problem in selectors.published_problems():
+        version = selectors.published_version(problem)
+        if version is None:
+            continue
+        model = selectors.diagnosis_model(version)
+        state = matched_answers(model, text)
+        ranking = rank(model, state)
+        points_away = bool(state) and ranking[0].cause.kind == Cause.Kind.LOOKALIKE
+        # Words that point away get the likely look-alikes; words that match nothing get them all.
+        lookalikes = [
+            s.cause.obj
+            for s in ranking
+            if s.cause.kind == Cause.Kind.LOOKALIKE and (s.probability >= LOOKALIKE_SHOWN or not points_away)
+        ]
+        readings.append(
+            {
+                "problem": problem,
+                "answers": [model.question_by_slug[q].answer(a).obj for q, answers in state.items() for a in answers],
+                "start_url": reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
+                + "?"
+                + state_query(state, q=text),
+                "points_away": points_away,
+                # Words that match nothing get every look-alike: "this site covers ...; it could be".
+                "lookalikes": lookalikes
+                if points_away
+                else [c.cause.obj for c in ranking if c.cause.kind == Cause.Kind.LOOKALIKE],
+            }
+        )
+    return {
+        "readings": readings,
+        "points_away": any(r["points_away"] for r in readings),
+        "matched_answer_ids": {answer.pk for r in readings for answer in r["answers"]},
     }

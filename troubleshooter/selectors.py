@@ -69,6 +69,7 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
                 no_evidence=a.no_evidence,
                 group=a.group,
                 marks=marks.get(a.pk, {}),
+                keywords=a.keywords,
                 obj=a,
             )
         )

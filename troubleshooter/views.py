@@ -16,12 +16,14 @@ from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
-from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context
+from troubleshooter.models import SearchEntry
+from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context, search_context
 from troubleshooter.search import search as search_content
 
 DIAGNOSIS_TEMPLATE = "troubleshooter/diagnosis.html"
 FEEDBACK_PARTIAL = "troubleshooter/outcome_detail.html#feedback"
 FEEDBACK_TRIED = ("yes", "later")
+TYPED_PARAM = "q"  # what the owner typed in the search box
 CLIENT_COOKIE = "owner"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
 
@@ -38,6 +40,15 @@ def problem_detail(request, slug):
 def diagnosis_url(problem, query: str = "") -> str:
     url = reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
     return f"{url}?{query}" if query else url
+
+
+def url_keeping_typed(typed: str):
+    """Links of a walk begun from the search box keep the owner's words, so the trail can say
+    which answers came "from what you typed"."""
+    if not typed:
+        return diagnosis_url
+    suffix = urlencode({TYPED_PARAM: typed})
+    return lambda problem, query="": diagnosis_url(problem, f"{query}&{suffix}" if query else suffix)
 
 
 def feedback_params(request) -> dict[str, str]:
@@ -79,13 +90,14 @@ def diagnosis(request, slug):
 
     ask = request.GET.get(ASK_PARAM, "")
     ask = ask if ask in model.question_by_slug else ""
-    canonical = state_query(state, **{ASK_PARAM: ask} | feedback_params(request))
+    typed = SearchForm.clean_text(request.GET.get(TYPED_PARAM, ""))
+    canonical = state_query(state, **{ASK_PARAM: ask} | feedback_params(request) | {TYPED_PARAM: typed})
     if request.META.get("QUERY_STRING", "") != canonical and not request.htmx:
         # One URL per state (answers in one order, no tracking parameters), so caches see one page.
         return redirect(diagnosis_url(problem, canonical))
 
     result = evaluate(model, state, ask=ask or None)
-    context |= diagnosis_context(request, problem, model, result, diagnosis_url)
+    context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
     if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
         push_url(response, diagnosis_url(problem, canonical))
@@ -170,7 +182,17 @@ def outcome_feedback(request, problem_slug, slug):
 def search(request):
     # An empty box is not an error: show the form and the ways in.
     form = SearchForm(request.GET if request.GET.get("q", "").strip() else None)
-    results = search_content(form.cleaned_data["q"]) if form.is_valid() else None
     status = 400 if form.is_bound and not form.is_valid() else 200
-    context = {"form": form, "results": results, "problems": selectors.published_problems()}
+    context = {"form": form, "results": None, "problems": selectors.published_problems()}
+    if form.is_valid():
+        text = form.cleaned_data["q"]
+        context |= search_context(text)
+        # Words about another fault get its look-alikes, not a list of boot pages that share a word.
+        results = [] if context["points_away"] else search_content(text)
+        # A sign already shown under "What you describe" is not listed again.
+        context["results"] = [
+            entry
+            for entry in results
+            if not (entry.kind == SearchEntry.Kind.SYMPTOM and entry.object_id in context["matched_answer_ids"])
+        ]
     return render(request, "troubleshooter/search.html", context, status=status)

@@ -1,0 +1,87 @@
+"""Which answers an owner's own words describe: "clicks but won't open" → "a click, but it stays shut".
+
+Pure (no database): it reads the editors' "owners' words" on each answer of a diagnosis model.
+A phrase matches when every word of it is in the owner's text (after a light stemming, so
+"flashing" matches "flash" and "locks" matches "lock"). Longer phrases count for more, and
+within one evidence group (e.g. "no click" against "a click, but...") only the best answer is
+kept, so one sentence never sets two answers that contradict each other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from troubleshooter.diagnosis import POINTS_STRONGLY, RULES_OUT, AnswerNode, Model, State, canonical_state
+
+# Words that carry no meaning in a phrase. "no", "not" and "nothing" stay: they do.
+STOPWORDS = frozenset("a an the my i it its is are was be to of and or in on at with me this that".split())
+SUFFIXES = ("ing", "ed", "es", "s")
+MAX_TEXT = 500
+
+
+def stem(word: str) -> str:
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words_of(text: str) -> list[str]:
+    # "won't" → "wont", "can’t" → "cant": owners type both apostrophes, or none.
+    text = re.sub(r"[’'`]", "", text.lower()[:MAX_TEXT])
+    return [stem(w) for w in re.findall(r"\w+", text) if w not in STOPWORDS]
+
+
+def phrases_of(keywords: str) -> list[tuple[str, ...]]:
+    return [tuple(words) for phrase in keywords.split(",") if (words := words_of(phrase))]
+
+
+def matched_phrases(answer: AnswerNode, owner_words: set[str]) -> list[tuple[str, ...]]:
+    return [phrase for phrase in phrases_of(answer.keywords) if set(phrase) <= owner_words]
+
+
+def contradicts(first: AnswerNode, second: AnswerNode) -> bool:
+    """One points strongly to a cause the other rules out: no single sentence means both."""
+    return any(
+        (first.marks.get(cause) == POINTS_STRONGLY and second.marks.get(cause) == RULES_OUT)
+        or (first.marks.get(cause) == RULES_OUT and second.marks.get(cause) == POINTS_STRONGLY)
+        for cause in set(first.marks) | set(second.marks)
+    )
+
+
+def matched_answers(model: Model, text: str) -> State:
+    """The answers the text describes, as a state (a checklist's matches pre-ticked, not "answered")."""
+    words = set(words_of(text))
+    chosen: list[AnswerNode] = []
+    taken: set[str] = set()
+    # Greedy, best match first: the owner's words a match used can't be used again by another
+    # answer ("battery goes flat" after "locks by itself" is part of that sign, not a second one).
+    while words:
+        candidates = [
+            (sum(len(p) for p in phrases), -question.order, -index, answer, phrases)
+            for question in model.questions
+            for index, answer in enumerate(question.evidence_answers)
+            if (phrases := matched_phrases(answer, words)) and answer not in chosen
+        ]
+        if not candidates:
+            break
+        *_, answer, phrases = max(candidates, key=lambda c: c[:3])
+        words -= {w for phrase in phrases for w in phrase}
+        keys = {f"group:{answer.evidence_group}"}
+        if not model.question_by_slug[answer.question].is_checklist:
+            keys.add(f"question:{answer.question}")
+        # Another answer of the same evidence group or single-choice question, or one that
+        # contradicts what was already matched, is left out.
+        if keys & taken or any(contradicts(answer, other) for other in chosen):
+            continue
+        taken |= keys
+        chosen.append(answer)
+    state: dict[str, list[str]] = {}
+    for answer in chosen:
+        state.setdefault(answer.question, []).append(answer.slug)
+    return canonical_state(model, state)
+
+
+def typed_answers(model: Model, text: str) -> set[tuple[str, str]]:
+    """(question, answer) pairs the text set: the trail marks them "from what you typed"."""
+    return {(q, a) for q, answers in matched_answers(model, text).items() for a in answers}
