@@ -7,6 +7,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.outcomes import contradictions
 from tests.pagetext import read_page
 from troubleshooter.diagnosis import (
     CHECKLIST_ANSWERED,
@@ -57,8 +58,10 @@ def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(cli
     assert cause.next_step.strip() or cause.published_guides
     response = client.get(f"{URL}?{state_query(result.state)}")
     assert response.status_code == 200
-    text = read_page(response.content.decode())[0]
+    html = response.content.decode()
+    text = read_page(html)[0]
     assert cause.title in text and "What to do now" in text and "Have you tried this yet?" in text
+    assert contradictions(model, cause.slug, html, result.state) == []
 
 
 def test_not_sure_to_everything_ends_on_the_most_likely_cause(model):

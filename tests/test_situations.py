@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from troubleshooter.diagnosis import POINTS_TO, owner_walk
 from troubleshooter.models import Situation
 from troubleshooter.selectors import published_model
 from troubleshooter.situations import run_situations, situation_answers
@@ -61,3 +62,29 @@ def test_the_command_prints_accuracy_and_screens(content, capsys):
     assert re.search(r"tuning: \d+/\d+ end on what fixed the car", out)
     assert re.search(r"held out: \d+/\d+ end on what fixed the car", out)
     assert "median screens from home to the outcome:" in out
+
+
+def test_every_lookalike_is_reachable_from_the_checklist(content):
+    """An owner who ticks a sign pointing to a look-alike ends on it: with "not sure" to the rest, or
+    answering each later question the way that fault fits best."""
+    model = published_model(Situation.objects.first().problem)
+    checklist = next(q for q in model.questions if q.is_checklist)
+
+    def margin(answer, cause):
+        others = [mark for slug, mark in answer.marks.items() if slug != cause]
+        return answer.marks.get(cause, 0) - max(others, default=0)
+
+    for cause in (c.slug for c in model.causes if c.kind == "lookalike"):
+        signs = [a for a in checklist.evidence_answers if a.marks.get(cause, 0) >= POINTS_TO]
+        assert signs, f"no sign on the checklist points to {cause}"
+        fitting = {}
+        for question in model.questions:
+            best = max(question.evidence_answers, key=lambda a: (margin(a, cause), a.marks.get(cause, 0)), default=None)
+            if not question.is_checklist and best is not None and margin(best, cause) >= 0 and best.marks.get(cause, 0) > 0:
+                fitting[question.slug] = (best.slug,)
+        endings = {
+            owner_walk(model, {checklist.slug: (sign.slug,)} | extra)[0].leader.cause.slug
+            for sign in signs
+            for extra in ({}, fitting)
+        }
+        assert cause in endings, (cause, endings)

@@ -372,6 +372,7 @@ class Situation(models.Model):
             ("garage-case", _("A garage's case")),
             ("garage-pattern", _("A garage page tying a sign to a cause")),
             ("article", _("The Carnews article's own test")),
+            ("other-car", _("An owner's report on another car with the same kind of boot lock")),
         ],
         default="owner-report",
     )

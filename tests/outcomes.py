@@ -1,0 +1,35 @@
+"""What an outcome page must never say: text that contradicts the cause it names.
+
+Shared by the contradiction tests over every outcome and the random walks.
+"""
+
+import re
+
+from tests.pagetext import read_page
+from troubleshooter.diagnosis import Model, State
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def outcome_region(html: str) -> str:
+    """The outcome section, without the box that quotes the owner's own answers against it."""
+    start = html.index('<section class="outcome"')
+    region = html[start : html.index("</section>", start)]
+    return re.sub(r'<div class="callout warning ruled-out">.*?</div>', "", region, flags=re.S)
+
+
+def contradictions(model: Model, cause: str, html: str, state: State | None = None) -> list[str]:
+    """Sign texts and labels on the page that speak against `cause`, and tests asked again."""
+    text = read_page(outcome_region(html))[0]
+    found = []
+    for question in model.questions:
+        for answer in question.evidence_answers:
+            if answer.marks.get(cause, 0) >= 0:
+                continue
+            description = " ".join(read_page(answer.obj.description)[0].split())
+            pieces = [answer.label, *(s for s in SENTENCE.split(description) if len(s) > 25)]
+            found += [f"{answer.question}={answer.slug}: {piece!r}" for piece in pieces if piece and piece in text]
+    # "The test that tells them apart" never asks what the owner already answered.
+    region = outcome_region(html)
+    found += [f"asks {slug} again" for slug in state or {} if f"ask={slug}&" in region or f'ask={slug}"' in region]
+    return found
