@@ -22,7 +22,7 @@ def test_outcome_to_goodwill_letter_with_a_mistake_corrected(page: Page, live_se
     page.get_by_role("link", name="Ask the dealer for goodwill").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ask the dealer for a free repair")
     expect(page.get_by_label("What the diagnosis found")).to_have_value(
-        re.compile("^The microswitch behind the rubber button has failed")
+        re.compile("^The microswitch or the rubber button over it has failed")
     )
 
     page.get_by_label("Registration number").fill("ab-123-c")

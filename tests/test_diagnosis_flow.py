@@ -91,18 +91,18 @@ def test_changing_an_answer_asks_that_question_again_and_reranks(client, content
     # The owner now says the doors don't react either: the ranking moves away from the boot lock.
     before = text_of(page)
     after = text_of(get(client, SWITCH.replace("doors-work", "remote-dead")))
-    assert "The most likely cause" in before and "The microswitch behind the rubber button has failed" in before
-    assert "The microswitch behind the rubber button has failed" not in after.split("How the causes compare")[0]
+    assert "The most likely cause" in before and "The microswitch or the rubber button over it has failed" in before
+    assert "The microswitch or the rubber button over it has failed" not in after.split("How the causes compare")[0]
 
 
 def test_an_outcome_names_the_cause_its_likelihood_the_bars_the_runner_up_and_the_telling_test(client, content):
     text = text_of(get(client, SWITCH))
     assert re.search(
-        r"The most likely cause The microswitch behind the rubber button has failed "
+        r"The most likely cause The microswitch or the rubber button over it has failed "
         r"How sure, from your answers: very likely \(\d+%\)",
         text,
     )
-    assert "The microswitch behind the rubber button has failed" in text
+    assert "The microswitch or the rubber button over it has failed" in text
     assert re.search(r"How the causes compare The microswitch or its rubber button has failed: very likely \(\d+%\)", text)
     assert "Next most likely: A wire, the plug or the control to the lock is faulty" in text
     assert "The test that tells them apart: Bridge the two wires at the lock. What happens?" in text
@@ -113,7 +113,7 @@ def test_not_sure_to_everything_ends_on_the_most_likely_cause_not_a_dead_end(cli
     query = "signs=answered&remote=not-tried&starts=not-sure&button=cannot&behind-trim=not-now"
     text = text_of(get(client, query))
     assert re.search(r"How sure: likely \(\d+%\), only from how common each cause is", text)
-    assert "The microswitch behind the rubber button has failed" in text
+    assert "The microswitch or the rubber button over it has failed" in text
     assert "Next most likely" in text
     # The owner said they can't get behind the trim now: no test from behind it is offered as the next step.
     assert "The test that tells them apart: Bridge the two wires" not in text
@@ -134,7 +134,7 @@ def test_an_answer_that_rules_out_the_leader_is_named_with_a_way_to_change_it(cl
         "&behind-trim=yes&bridge=nothing"
     )
     text = text_of(get(client, query))
-    assert "The microswitch behind the rubber button has failed" in text
+    assert "The microswitch or the rubber button over it has failed" in text
     assert "One of your answers speaks against this" in text
     assert "Bridge the two wires at the lock. What happens? Nothing happens Change" in text
 
@@ -328,3 +328,28 @@ def test_bad_feedback_is_a_clear_400_and_stores_nothing(client, content, data):
     response = client.post(FEEDBACK_URL, data)
     assert response.status_code == 400 and "Please choose yes or no" in text_of(response)
     assert Feedback.objects.count() == 0
+
+
+def test_changing_the_checklist_keeps_its_ticks(client, content):
+    html = get(client, SWITCH).content.decode()
+    change = f"{URL}?signs=worse-in-wet-weather&amp;remote=doors-work&amp;button=no-click&amp;ask=signs"
+    assert f'href="{change}"' in html
+    reopened = client.get(change.replace("&amp;", "&")).content.decode()
+    assert 'value="worse-in-wet-weather" checked' in reopened and 'value="no-click" checked' not in reopened
+
+
+def test_an_outcome_reached_by_the_questions_is_titled_by_its_cause(client, content):
+    html = get(client, SWITCH).content.decode()
+    assert "<title>The microswitch or the rubber button over it has failed" in html
+
+
+def test_tried_it_links_land_on_the_question_not_the_top_of_the_page(client, content):
+    html = get(client, SWITCH).content.decode()
+    assert f'href="{URL}?{SWITCH.replace("&", "&amp;")}&amp;tried=yes#feedback"' in html
+
+
+def test_the_bridge_test_says_what_a_click_with_the_latch_shut_means(client, content):
+    query = "signs=answered&remote=not-tried&starts=not-sure&button=cannot&behind-trim=yes&ask=bridge"
+    text = text_of(get(client, query))
+    assert "if you hear a click and the lock opens, it is probably only the switch" in text
+    assert "If it clicks but the latch stays shut, the electric part works and the latch itself is stuck" in text

@@ -47,7 +47,7 @@ def form_data(client, url=GENERAL, **overrides) -> dict:
         "first_registration_year": "2007",
         "mileage_km": "123000",
         "service_history": "dealer",
-        "diagnosis": "The microswitch behind the rubber button has failed.",
+        "diagnosis": "The microswitch or the rubber button over it has failed.",
         "notes": "",
         "consent": "on",
         "website": "",

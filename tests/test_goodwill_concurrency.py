@@ -81,7 +81,7 @@ class Owner:
             "first_registration_year": "2006",
             "mileage_km": str(100000 + number),
             "service_history": "mixed",
-            "diagnosis": "The microswitch behind the rubber button has failed.",
+            "diagnosis": "The microswitch or the rubber button over it has failed.",
             "consent": "on",
         }
 

@@ -67,3 +67,19 @@ def test_the_check_itself_catches_a_contradicting_sign(client, model):
     cause.save()
     html = client.get(cause.get_absolute_url()).content.decode()
     assert contradictions(model, cause.slug, html)
+
+
+def test_the_overview_lists_no_lookalike_sign_as_a_sign_of_this_fault(client, model):
+    html = client.get(Problem.objects.get(slug=PROBLEM).get_absolute_url()).content.decode()
+    signs = html[html.index('<section id="symptoms"') : html.index('<section id="causes"')]
+    lookalike_signs = [
+        a
+        for q in model.questions
+        for a in q.evidence_answers
+        if a.marks
+        and max(a.marks.values()) == 2
+        and all(model.cause_by_slug[c].kind != "fault" for c, m in a.marks.items() if m == 2)
+    ]
+    assert lookalike_signs
+    for answer in lookalike_signs:
+        assert answer.label not in signs, answer.slug

@@ -2,7 +2,8 @@
 
 Pure (no database): it reads the editors' "owners' words" on each answer of a diagnosis model.
 A phrase matches when every word of it is in the owner's text (after a light stemming, so
-"flashing" matches "flash" and "locks" matches "lock"). Longer phrases count for more, and
+"flashing" matches "flash" and "locks" matches "lock"). An answer counts the owner's words its
+phrases cover, so the answer that explains more of the text wins, and
 within one evidence group (e.g. "no click" against "a click, but...") only the best answer is
 kept, so one sentence never sets two answers that contradict each other.
 """
@@ -58,7 +59,7 @@ def matched_answers(model: Model, text: str) -> State:
     # answer ("battery goes flat" after "locks by itself" is part of that sign, not a second one).
     while words:
         candidates = [
-            (sum(len(p) for p in phrases), -question.order, -index, answer, phrases)
+            (len({w for p in phrases for w in p}), -question.order, -index, answer, phrases)
             for question in model.questions
             for index, answer in enumerate(question.evidence_answers)
             if (phrases := matched_phrases(answer, words)) and answer not in chosen

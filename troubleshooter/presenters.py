@@ -20,6 +20,7 @@ from troubleshooter.diagnosis import (
     Model,
     Result,
     access_granted,
+    canonical_state,
     distinguishing_question,
     rank,
     state_pairs,
@@ -33,6 +34,15 @@ from troubleshooter.models import Cause
 BARS_SHOWN = 5
 
 
+def reopened(state, question) -> dict:
+    """The state with `question` open again: a checklist keeps its ticks (only "sent" goes), so
+    changing one sign doesn't mean ticking them all again."""
+    if question.is_checklist:
+        ticks = tuple(a for a in state.get(question.slug, ()) if a != CHECKLIST_ANSWERED)
+        return {**without(state, question.slug), **({question.slug: ticks} if ticks else {})}
+    return without(state, question.slug)
+
+
 def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str], typed_text: str = "") -> dict:
     """`typed_text`: what the owner typed in the search box, if the walk started there."""
     state = result.state
@@ -42,7 +52,9 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
             "question": question.obj,
             "answers": [a.obj for a in answers],
             "typed": any((question.slug, a.slug) in typed for a in answers),
-            "change_url": url(problem, state_query(without(state, question.slug), **{ASK_PARAM: question.slug})),
+            "change_url": url(
+                problem, state_query(canonical_state(model, reopened(state, question)), **{ASK_PARAM: question.slug})
+            ),
         }
         for question, answers in result.answered
         # The question on screen shows its own answers (a checklist begun from a sign or the search box).
@@ -103,8 +115,9 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
         "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query)}",
         "feedback": feedback_step(request),
         "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": cause.slug}),
-        "tried_url": page_url(tried="yes"),
-        "later_url": page_url(tried="later"),
+        # Without JavaScript the reply is a new page: land on the box, not at the top.
+        "tried_url": page_url(tried="yes") + "#feedback",
+        "later_url": page_url(tried="later") + "#feedback",
         "page_key": page_url(),
         "answers_query": query,
     }
@@ -130,7 +143,12 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
     }
     if runner_up is not None and runner_up.probability >= 0.05:
         context["runner_up"] = runner_up
-        test = distinguishing_question(model, result.state, leader.cause.slug, runner_up.cause.slug)
+        # "Something else" has no test of its own: no question tells it apart.
+        test = (
+            None
+            if runner_up.cause.kind == Cause.Kind.CATCH_ALL
+            else distinguishing_question(model, result.state, leader.cause.slug, runner_up.cause.slug)
+        )
         if test is not None:
             context["telling_test"] = {
                 "question": test.obj,
@@ -155,6 +173,15 @@ def cost_estimates(problem, cause: Cause) -> list:
     return [cost for cost in problem.cost_estimates.all() if cost.route != CostEstimate.Route.DIY_PARTS or has_repair_guide]
 
 
+def points_to_this_fault(model: Model, answer) -> bool:
+    """A sign of the problem itself: its strongest mark is for one of the problem's own faults,
+    not a look-alike (those are listed with the look-alikes, not as signs of this fault)."""
+    if not answer.marks:
+        return False
+    strongest = max(answer.marks.items(), key=lambda item: (item[1], -model.cause_by_slug[item[0]].order))
+    return strongest[1] > 0 and model.cause_by_slug[strongest[0]].kind == Cause.Kind.FAULT
+
+
 def overview_context(problem, model: Model | None) -> dict:
     """The overview: the signs owners notice (each starts the diagnosis), causes and look-alikes."""
     if model is None:
@@ -166,7 +193,7 @@ def overview_context(problem, model: Model | None) -> dict:
         }
         for q in model.questions
         for a in q.evidence_answers
-        if a.obj.description
+        if a.obj.description and points_to_this_fault(model, a)
     ]
     causes = []
     for node in model.causes:
@@ -220,8 +247,4 @@ def search_context(text: str) -> dict:
                 else [c.cause.obj for c in ranking if c.cause.kind == Cause.Kind.LOOKALIKE],
             }
         )
-    return {
-        "readings": readings,
-        "points_away": any(r["points_away"] for r in readings),
-        "matched_answer_ids": {answer.pk for r in readings for answer in r["answers"]},
-    }
+    return {"readings": readings, "points_away": any(r["points_away"] for r in readings)}

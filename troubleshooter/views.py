@@ -189,10 +189,7 @@ def search(request):
         context |= search_context(text)
         # Words about another fault get its look-alikes, not a list of boot pages that share a word.
         results = [] if context["points_away"] else search_content(text)
-        # A sign already shown under "What you describe" is not listed again.
-        context["results"] = [
-            entry
-            for entry in results
-            if not (entry.kind == SearchEntry.Kind.SYMPTOM and entry.object_id in context["matched_answer_ids"])
-        ]
+        # Signs come from the matching above, which needs an owner's whole phrase; the index
+        # matches single words ("open" in "opens by itself") and would offer the opposite sign.
+        context["results"] = [entry for entry in results if entry.kind != SearchEntry.Kind.SYMPTOM]
     return render(request, "troubleshooter/search.html", context, status=status)
