@@ -299,6 +299,13 @@ def test_feedback_is_rate_limited_per_address_with_a_clear_page(client, content,
     assert Feedback.objects.count() == 3
 
 
+def test_a_mistaken_feedback_post_does_not_count_against_the_limit(client, content, settings):
+    settings.FEEDBACK_RATE_LIMIT = (1, 600)
+    assert client.post(FEEDBACK_URL, {"solved": "maybe"}).status_code == 400
+    assert client.post(FEEDBACK_URL, {"solved": "yes", "a": SWITCH}).status_code == 302
+    assert Feedback.objects.count() == 1
+
+
 def test_feedback_with_htmx_returns_the_fragment(client, content):
     response = client.post(FEEDBACK_URL, {"solved": "yes", "a": SWITCH}, headers={"HX-Request": "true"})
     html = response.content.decode()

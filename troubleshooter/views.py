@@ -135,14 +135,15 @@ def outcome_feedback(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
     cause = selectors.published_cause(problem, slug)
     back = {"problem": problem, "outcome": cause, "back_url": cause.get_absolute_url()}
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return render(request, "troubleshooter/feedback_invalid.html", back, status=400)
+    # Counted after the form is read: a mistaken post uses up nothing.
     limit, window = settings.FEEDBACK_RATE_LIMIT
     if ratelimit.over_limit(request, "feedback", limit, window):
         response = render(request, "troubleshooter/feedback_invalid.html", back | {"too_many": True}, status=429)
         response["Retry-After"] = str(window)
         return response
-    form = FeedbackForm(request.POST)
-    if not form.is_valid():
-        return render(request, "troubleshooter/feedback_invalid.html", back, status=400)
     solved = form.cleaned_data["solved"]
 
     # Only answers that still end on this cause are kept and used to send the owner back.
