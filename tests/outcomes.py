@@ -19,15 +19,15 @@ def outcome_region(html: str) -> str:
 
 
 def contradictions(model: Model, cause: str, html: str, state: State | None = None) -> list[str]:
-    """Sign texts and labels on the page that speak against `cause`, and tests asked again."""
+    """Sign texts, labels and advice on the page that speak against `cause`, and tests asked again."""
     text = read_page(outcome_region(html))[0]
     found = []
     for question in model.questions:
         for answer in question.evidence_answers:
             if answer.marks.get(cause, 0) >= 0:
                 continue
-            description = " ".join(read_page(answer.obj.description)[0].split())
-            pieces = [answer.label, *(s for s in SENTENCE.split(description) if len(s) > 25)]
+            texts = " ".join(read_page(f"{answer.obj.description} {answer.obj.advice}")[0].split())
+            pieces = [answer.label, *(s for s in SENTENCE.split(texts) if len(s) > 25)]
             found += [f"{answer.question}={answer.slug}: {piece!r}" for piece in pieces if piece and piece in text]
     # "The test that tells them apart" never asks what the owner already answered.
     region = outcome_region(html)

@@ -358,5 +358,21 @@ def test_tried_it_links_land_on_the_question_not_the_top_of_the_page(client, con
 def test_the_bridge_test_says_what_a_click_with_the_latch_shut_means(client, content):
     query = "signs=answered&remote=not-tried&starts=not-sure&button=cannot&behind-trim=yes&ask=bridge"
     text = text_of(get(client, query))
-    assert "if you hear a click and the lock opens, it is probably only the switch" in text
+    assert "if you hear a click and the lock opens, then it is probably only the switch or rubber button" in text
+    # Wherever the article's short rule shows (the how-to quotes its guide), the exception follows it.
+    assert text.count("If you hear a click, the mechanism itself still works") == text.count(
+        "If it clicks but the latch stays shut, the latch itself is stuck"
+    )
     assert "If it clicks but the latch stays shut, the electric part works and the latch itself is stuck" in text
+
+
+def test_advice_for_what_the_owner_said_comes_first(client, content):
+    text = text_of(get(client, "signs=answered&signs=locks-by-itself"))
+    assert "What to do now Safety first: until the switch is replaced, check that the boot is shut" in text
+    torn = text_of(get(client, "signs=answered&signs=torn-rubber"))
+    assert "A torn rubber cover lets rain reach the switch behind it: replace the rubber button soon" in torn
+    hard = text_of(get(client, "signs=answered&signs=torn-rubber&button=only-pressed-hard"))
+    assert "If the boot opens when you press the switch through the tear, or press hard, the switch still works" in hard
+    # Not for owners who said neither.
+    plain = text_of(get(client, SWITCH))
+    assert "Safety first" not in plain and "through the tear, or press hard" not in plain

@@ -181,7 +181,7 @@ class CauseAdmin(DraftOnlyMixin, admin.ModelAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 1
-    fields = ["order", "label", "slug", "no_evidence", "group", "keywords"]
+    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "advice"]
     show_change_link = True
 
 

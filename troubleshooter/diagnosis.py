@@ -507,7 +507,13 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
 
     Questions already answered are left out: a "not sure" there means the owner can't do it now.
     """
-    best, best_gap = None, 0.0
+
+    def log_odds(ranking: list[CauseScore]) -> float:
+        p = {s.cause.slug: s.probability for s in ranking}
+        return math.log(p[first]) - math.log(p[second])
+
+    now = log_odds(rank(model, state))
+    best, best_gap = None, 1e-9
     closed = {q.slug for q in model.questions} - {q.slug for q in open_questions(model, state)}
     for question in model.questions:
         # Not one the owner answered ("not sure" there means they can't do it now), nor one behind
@@ -515,9 +521,9 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
         if question.slug in state or question.slug in closed or question.is_checklist or question.is_access:
             continue
         for answer in question.evidence_answers:
-            gap = abs(
-                math.log(LIKELIHOOD_RATIO[answer.marks.get(first, 0)]) - math.log(LIKELIHOOD_RATIO[answer.marks.get(second, 0)])
-            )
+            # Through the ranking, so the group rule applies: a sign the owner already gave in
+            # other words (the checklist's "no click", then the button's "no click") moves nothing.
+            gap = abs(log_odds(rank(model, with_answer(state, question, [answer.slug]))) - now)
             if gap > best_gap:
                 best, best_gap = question, gap
     return best

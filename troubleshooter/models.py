@@ -291,6 +291,14 @@ class Answer(models.Model):
         blank=True,
         help_text=_("Other words owners use for this, for the search box. Comma-separated."),
     )
+    advice = models.TextField(
+        _("advice for owners who give this answer"),
+        blank=True,
+        help_text=_(
+            "Markdown. Shown first under “What to do now” on the outcome of an owner who gave this answer "
+            "(not when the answer speaks against that outcome)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("answer")

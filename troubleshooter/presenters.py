@@ -126,6 +126,13 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
     leader, runner_up = result.leader, result.runner_up
     context |= {
         "score": leader,
+        # Advice for what this owner said, first: a boot that opens by itself needs safety before repair.
+        "answer_advice": [
+            answer.obj.advice
+            for _question, answers in result.answered
+            for answer in answers
+            if answer.obj.advice and answer.marks.get(leader.cause.slug, 0) >= 0
+        ],
         # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
         "behind_trim": any(access_granted(model, result.state).values()),
         "bars": [

@@ -364,6 +364,7 @@ class ContentWriter:
             self.fixture.text(q.get("help", ""))
             for a in q.get("answers", []):
                 self.fixture.text(a.get("description", ""))
+                self.fixture.text(a.get("advice", ""))
 
     def create(self, model, locator: str, **values) -> models.Model:
         """A row of a brand-new version: nothing to match, so no lookup; the database checks the constraints."""
@@ -429,6 +430,7 @@ class ContentWriter:
                     group=a.get("group", ""),
                     description=text(a.get("description", "")),
                     keywords=a.get("keywords", ""),
+                    advice=text(a.get("advice", "")),
                 )
                 for cause_slug, word in a.get("marks", {}).items():
                     if word not in MARK_WORDS:
