@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.outcomes import contradictions
+from tests.pagetext import read_page
 from troubleshooter.diagnosis import CHECKLIST_ANSWERED, evaluate, find_witness, owner_walk, state_query
 from troubleshooter.models import Cause, Problem, Situation
 from troubleshooter.selectors import published_model
@@ -83,3 +84,27 @@ def test_the_overview_lists_no_lookalike_sign_as_a_sign_of_this_fault(client, mo
     assert lookalike_signs
     for answer in lookalike_signs:
         assert answer.label not in signs, answer.slug
+
+
+def test_advice_of_an_answer_never_shows_on_an_outcome_it_speaks_against(client, model):
+    """For each answer with advice and each cause it marks against: an owner who gave it and still
+    ends on that cause does not see the advice (it would contradict the page)."""
+    checked = 0
+    for question in model.questions:
+        for answer in question.evidence_answers:
+            if not answer.obj.advice:
+                continue
+            for cause, mark in answer.marks.items():
+                if mark >= 0:
+                    continue
+                witness = find_witness(model, cause) or {}
+                given = set(witness.get(question.slug, ())) | {answer.slug}
+                state = {**witness, question.slug: tuple(given) if question.is_checklist else (answer.slug,)}
+                result = evaluate(model, state)
+                if result.leader.cause.slug != cause:
+                    continue
+                html = client.get(f"{URL}?{state_query(result.state)}").content.decode()
+                first_sentence = read_page(answer.obj.advice)[0].split(". ")[0]
+                assert first_sentence not in html, (answer.slug, cause)
+                checked += 1
+    assert checked, "no answer with advice could be given on an outcome it speaks against"
