@@ -101,7 +101,7 @@ class DiagnosisVersionAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Question.objects.filter(version_id=version_id) if version_id else Question.objects.none()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.action(description=_("Make a draft copy to edit"))
+    @admin.action(description=_("Make a draft copy to edit"), permissions=["add"])
     def make_draft_copy(self, request, queryset):
         for version in queryset:
             try:
@@ -111,7 +111,7 @@ class DiagnosisVersionAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, _("Draft version %(n)d made: edit it, then publish it.") % {"n": draft.number})
 
-    @admin.action(description=_("Check"))
+    @admin.action(description=_("Check"), permissions=["view"])
     def check_versions(self, request, queryset):
         for version in queryset:
             faults = services.check_version(version)
@@ -120,7 +120,7 @@ class DiagnosisVersionAdmin(admin.ModelAdmin):
             if not faults:
                 self.message_user(request, _("%(v)s: no faults") % {"v": version})
 
-    @admin.action(description=_("Publish (replaces the live version)"))
+    @admin.action(description=_("Publish (replaces the live version)"), permissions=["change"])
     def publish(self, request, queryset):
         for version in queryset:
             try:

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +8,11 @@ class TroubleshooterConfig(AppConfig):
     verbose_name = _("Troubleshooter")
 
     def ready(self):
+        from troubleshooter.roles import sync_roles
+
+        # After every migrate (permissions exist by then): the staff groups match the models.
+        post_migrate.connect(sync_roles, dispatch_uid="troubleshooter-sync-roles")
+
         # Keep the search index in step with what editors change, whichever way they change it.
         from guides.models import FAQ, GuideStep, RepairGuide
         from troubleshooter.models import Answer, DiagnosisVersion, Problem
