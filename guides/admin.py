@@ -18,6 +18,8 @@ from guides.models import (
     RepairGuide,
     SourceArticle,
 )
+from troubleshooter.history import HistoryAdmin
+from troubleshooter.models import DiagnosisVersion, Question
 
 
 class GuideToolInline(admin.TabularInline):
@@ -36,43 +38,52 @@ class GuideStepInline(admin.StackedInline):
 
 
 @admin.register(RepairGuide)
-class RepairGuideAdmin(admin.ModelAdmin):
+class RepairGuideAdmin(HistoryAdmin):
     list_display = ["title", "problem", "purpose", "difficulty", "status"]
     list_filter = ["problem", "purpose", "status"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [GuideToolInline, GuidePartInline, GuideStepInline]
 
+    def in_use(self, obj):
+        """A guide the live diagnosis sends owners to (or shows as a how-to) is in use."""
+        live = DiagnosisVersion.Status.PUBLISHED
+        causes = obj.cause_links.filter(cause__version__status=live).select_related("cause")
+        questions = Question.objects.filter(how_to_guide=obj, version__status=live)
+        return [_("The live diagnosis sends owners to it from “%(c)s”") % {"c": link.cause.name} for link in causes] + [
+            _("The live question “%(q)s” shows it under “How do I check this?”") % {"q": q.prompt} for q in questions
+        ]
+
 
 @admin.register(FAQ)
-class FAQAdmin(admin.ModelAdmin):
+class FAQAdmin(HistoryAdmin):
     list_display = ["question", "problem", "order", "status"]
     list_filter = ["problem", "status"]
     prepopulated_fields = {"slug": ["question"]}
 
 
 @admin.register(PreventionTip)
-class PreventionTipAdmin(admin.ModelAdmin):
+class PreventionTipAdmin(HistoryAdmin):
     list_display = ["title", "problem", "order"]
     list_filter = ["problem"]
 
 
 @admin.register(OwnerExperience)
-class OwnerExperienceAdmin(admin.ModelAdmin):
+class OwnerExperienceAdmin(HistoryAdmin):
     list_display = ["__str__", "problem", "order"]
 
 
 @admin.register(PullQuote)
-class PullQuoteAdmin(admin.ModelAdmin):
+class PullQuoteAdmin(HistoryAdmin):
     list_display = ["text", "problem", "order"]
 
 
 @admin.register(CostEstimate)
-class CostEstimateAdmin(admin.ModelAdmin):
+class CostEstimateAdmin(HistoryAdmin):
     list_display = ["route", "problem", "min_eur", "max_eur"]
 
 
 @admin.register(SourceArticle)
-class SourceArticleAdmin(admin.ModelAdmin):
+class SourceArticleAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "problem"]
 
 
@@ -84,7 +95,7 @@ admin.site.register(GuidePart)
 
 
 @admin.register(Dealer)
-class DealerAdmin(admin.ModelAdmin):
+class DealerAdmin(HistoryAdmin):
     list_display = ["name", "code", "town", "country", "email", "active"]
     list_filter = ["active", "country"]
     search_fields = ["name", "code", "town"]

@@ -1,5 +1,6 @@
 """What the owner reads and does: guides, FAQs, tips, costs, and the source article."""
 
+import reversion
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -316,3 +317,18 @@ class GoodwillRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("guides:goodwill_request", kwargs={"token": self.token})
+
+
+# History for the admin (see troubleshooter.models): a guide's revision keeps its steps, tools
+# and parts. Goodwill requests are personal data and are deliberately not copied into history.
+reversion.register(SourceArticle)
+reversion.register(RepairGuide, follow=("steps", "tools", "parts"))
+reversion.register(GuideStep)
+reversion.register(GuideTool)
+reversion.register(GuidePart)
+reversion.register(FAQ)
+reversion.register(PreventionTip)
+reversion.register(OwnerExperience)
+reversion.register(PullQuote)
+reversion.register(CostEstimate)
+reversion.register(Dealer)

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from troubleshooter import services
+from troubleshooter.history import HistoryAdmin
 from troubleshooter.models import (
     Answer,
     Cause,
@@ -26,13 +27,13 @@ from troubleshooter.models import (
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(admin.ModelAdmin):
+class VehicleAdmin(HistoryAdmin):
     list_display = ["make", "model", "generation", "year_from", "year_to"]
     prepopulated_fields = {"slug": ["make", "model", "generation"]}
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(HistoryAdmin):
     list_display = ["title", "status"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
@@ -83,7 +84,7 @@ class DraftOnlyMixin:
 
 
 @admin.register(DiagnosisVersion)
-class DiagnosisVersionAdmin(admin.ModelAdmin):
+class DiagnosisVersionAdmin(HistoryAdmin):
     list_display = ["__str__", "problem", "number", "status", "note", "published_at"]
     list_filter = ["problem", "status"]
     readonly_fields = ["status", "created_at", "published_at"]
@@ -149,7 +150,7 @@ class MarkInline(admin.TabularInline):
 
 
 @admin.register(Cause)
-class CauseAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class CauseAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["name", "version", "kind", "base_rate", "order", "solved_count", "unsolved_count"]
     list_filter = ["version__problem", "version__status", "kind"]
     prepopulated_fields = {"slug": ["name"]}
@@ -186,7 +187,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class QuestionAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["prompt", "version", "kind", "effort", "order"]
     list_filter = ["version__problem", "version__status"]
     prepopulated_fields = {"slug": ["prompt"]}
@@ -197,7 +198,7 @@ class QuestionAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class AnswerAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["label", "question", "group", "no_evidence"]
     list_filter = ["question__version__problem", "question__version__status"]
     search_fields = ["label", "question__prompt"]
@@ -208,13 +209,13 @@ class AnswerAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Situation)
-class SituationAdmin(admin.ModelAdmin):
+class SituationAdmin(HistoryAdmin):
     list_display = ["slug", "problem", "expected_cause", "held_out"]
     list_filter = ["problem", "held_out", "expected_cause"]
 
 
 @admin.register(LegacyAnswer)
-class LegacyAnswerAdmin(admin.ModelAdmin):
+class LegacyAnswerAdmin(HistoryAdmin):
     list_display = ["question", "answer", "sets", "next_question", "guide"]
     list_filter = ["problem"]
 
@@ -230,7 +231,7 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(CauseGuide)
-class CauseGuideAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class CauseGuideAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["cause", "guide", "order"]
     list_filter = ["cause__version__problem", "cause__version__status"]
 
@@ -239,7 +240,7 @@ class CauseGuideAdmin(DraftOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Mark)
-class MarkAdmin(DraftOnlyMixin, admin.ModelAdmin):
+class MarkAdmin(DraftOnlyMixin, HistoryAdmin):
     list_display = ["answer", "cause", "effect"]
     list_filter = ["cause__version__problem", "cause__version__status", "effect"]
 

@@ -1,5 +1,6 @@
 """The fault itself: which cars, what the owner notices, and what causes it."""
 
+import reversion
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -459,3 +460,18 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
+
+
+# History for the admin (django-reversion): each save or delete there keeps a revision, so an
+# editor can see old values, revert, and undelete. A revision follows what belongs to the item:
+# undeleting a cause brings back its marks and guide links. (Owners' feedback is not content.)
+reversion.register(Vehicle)
+reversion.register(Problem)
+reversion.register(DiagnosisVersion, follow=("causes", "questions"))
+reversion.register(Cause, follow=("guide_links", "marks"))
+reversion.register(CauseGuide)
+reversion.register(Question, follow=("answers",))
+reversion.register(Answer, follow=("marks",))
+reversion.register(Mark)
+reversion.register(Situation)
+reversion.register(LegacyAnswer)

@@ -1,0 +1,81 @@
+"""History in the admin: old values, revert, undelete (with what belongs to the item), and
+deletes refused while the live site uses the item."""
+
+from django.urls import reverse
+from reversion.models import Version
+
+from guides.models import FAQ, RepairGuide
+from tests.adminforms import form_values
+from troubleshooter.models import Cause, DiagnosisVersion, Mark
+from troubleshooter.services import copy_version
+
+
+def change(admin_client, obj, **fields):
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    data = form_values(admin_client.get(url).content.decode()) | fields
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_change_can_be_seen_and_reverted_to_its_old_value(admin_client, content):
+    faq = FAQ.objects.first()
+    old = faq.question
+    change(admin_client, faq, question="A first edit")
+    change(admin_client, faq, question="A mistake")
+    history = admin_client.get(reverse("admin:guides_faq_history", args=[faq.pk])).content.decode()
+    assert history.count("/history/") >= 2  # one link per revision
+    first = Version.objects.get_for_object(faq).order_by("pk").first()
+    url = reverse("admin:guides_faq_revision", args=[faq.pk, first.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'value="A first edit"' in page  # the old value, in the form, before anything changes
+    faq.refresh_from_db()
+    assert faq.question == "A mistake"  # looking changes nothing
+    assert admin_client.post(url, form_values(page)).status_code == 302
+    faq.refresh_from_db()
+    assert faq.question == "A first edit" != old
+
+
+def test_a_deleted_cause_comes_back_with_its_marks(admin_client, content):
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    cause = Cause.objects.get(version=draft, slug="mechanism-seized")
+    marks = Mark.objects.filter(cause=cause).count()
+    assert marks > 0
+    delete = reverse("admin:troubleshooter_cause_delete", args=[cause.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Cause.objects.filter(pk=cause.pk).exists() and Mark.objects.filter(cause_id=cause.pk).count() == 0
+
+    recover_list = admin_client.get(reverse("admin:troubleshooter_cause_recoverlist")).content.decode()
+    assert "The lock mechanism has seized" in recover_list
+    version = Version.objects.get_deleted(Cause).get(object_id=str(cause.pk))
+    url = reverse("admin:troubleshooter_cause_recover", args=[version.pk])
+    page = admin_client.get(url).content.decode()
+    assert admin_client.post(url, form_values(page)).status_code == 302
+    restored = Cause.objects.get(pk=cause.pk)
+    assert restored.version == draft and Mark.objects.filter(cause=restored).count() == marks
+
+
+def test_a_live_item_cannot_be_reverted(admin_client, content):
+    live = Cause.objects.get(version__status="published", slug="mechanism-seized")
+    draft = copy_version(live.version)
+    # A revision of the live cause exists (as if it had been edited while it was a draft).
+    import reversion
+
+    with reversion.create_revision():
+        reversion.add_to_revision(live)
+    version = Version.objects.get_for_object(live).first()
+    url = reverse("admin:troubleshooter_cause_revision", args=[live.pk, version.pk])
+    response = admin_client.post(url, {"name": "Changed behind the owners' backs"})
+    assert response.status_code in (302, 403)
+    live.refresh_from_db()
+    assert live.name == "The lock mechanism has seized"
+    assert draft.status == "draft"
+
+
+def test_a_guide_the_live_diagnosis_uses_cannot_be_deleted(admin_client, content):
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    url = reverse("admin:guides_repairguide_delete", args=[guide.pk])
+    page = admin_client.get(url).content.decode()
+    assert "The live diagnosis sends owners to it from" in page
+    admin_client.post(url, {"post": "yes"})
+    assert RepairGuide.objects.filter(pk=guide.pk).exists()

@@ -1,0 +1,46 @@
+"""The admin's history: old values, revert and undelete (django-reversion), and deletes that
+are refused while an item is in use.
+
+Chosen over django-simple-history because its revisions follow inlines: a guide's revision
+holds its steps, a cause's its marks, so one "recover" brings the whole item back.
+"""
+
+import reversion
+from django.utils.translation import gettext as _
+from reversion.admin import VersionAdmin
+
+
+class HistoryAdmin(VersionAdmin):
+    """VersionAdmin that also keeps a revision of what is deleted, however it was created.
+
+    Content loaded by `load_content` has no revision until an editor saves it; without this, a
+    deleted item that was never edited could not be recovered.
+    """
+
+    def in_use(self, obj) -> list[str]:
+        """What uses `obj` and must not lose it (in plain words); a delete is refused while any."""
+        return []
+
+    def keep_before_delete(self, request, objs) -> None:
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Deleted"))
+            for obj in objs:
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self.keep_before_delete(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.keep_before_delete(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses = [use for obj in objs for use in self.in_use(obj)]
+        if uses:
+            # The admin lists "protected" items and refuses the delete: say what uses the item, in
+            # plain words, instead of which permission a cascade would need.
+            return deleted, counts, set(), list(protected) + uses
+        return deleted, counts, perms_needed, protected
