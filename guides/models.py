@@ -55,8 +55,16 @@ class RepairGuide(Publishable):
         verbose_name_plural = _("repair guides")
         ordering = ["problem", "order", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(time_min_minutes__lte=F("time_max_minutes")), name="guide_time_range_in_order"),
-            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=5), name="guide_difficulty_scale"),
+            models.CheckConstraint(
+                condition=Q(time_min_minutes__lte=F("time_max_minutes")),
+                name="guide_time_range_in_order",
+                violation_error_message=_("The shortest time must not be longer than the longest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=5),
+                name="guide_difficulty_scale",
+                violation_error_message=_("Difficulty goes from 1 (easy) to 5 (hard)."),
+            ),
         ]
 
     def __str__(self):
@@ -109,6 +117,7 @@ class GuidePart(models.Model):
                 condition=Q(price_min_eur__isnull=True, price_max_eur__isnull=True)
                 | Q(price_min_eur__isnull=False, price_max_eur__isnull=False, price_min_eur__lte=F("price_max_eur")),
                 name="guidepart_price_range_in_order",
+                violation_error_message=_("Give both prices, the lowest first, or neither."),
             ),
         ]
 
@@ -130,7 +139,11 @@ class GuideStep(models.Model):
         ordering = ["guide", "order"]
         constraints = [
             models.UniqueConstraint(fields=["guide", "order"], name="guidestep_unique_order"),
-            models.CheckConstraint(condition=Q(order__gte=1), name="guidestep_order_from_one"),
+            models.CheckConstraint(
+                condition=Q(order__gte=1),
+                name="guidestep_order_from_one",
+                violation_error_message=_("Steps are numbered from 1."),
+            ),
         ]
 
     def __str__(self):
@@ -222,7 +235,11 @@ class CostEstimate(models.Model):
         ordering = ["problem", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["problem", "route"], name="costestimate_unique_route"),
-            models.CheckConstraint(condition=Q(min_eur__lte=F("max_eur")), name="costestimate_range_in_order"),
+            models.CheckConstraint(
+                condition=Q(min_eur__lte=F("max_eur")),
+                name="costestimate_range_in_order",
+                violation_error_message=_("The lowest price must not be higher than the highest."),
+            ),
         ]
 
     def __str__(self):

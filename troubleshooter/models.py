@@ -45,7 +45,11 @@ class Vehicle(models.Model):
         verbose_name_plural = _("vehicles")
         ordering = ["make", "model", "year_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(year_from__lte=models.F("year_to")), name="vehicle_years_in_order"),
+            models.CheckConstraint(
+                condition=Q(year_from__lte=models.F("year_to")),
+                name="vehicle_years_in_order",
+                violation_error_message=_("The first model year must not be after the last."),
+            ),
             models.UniqueConstraint(fields=["make", "model", "generation"], name="vehicle_unique_generation"),
         ]
 
@@ -125,10 +129,24 @@ class DiagnosisVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["problem", "number"], name="diagnosisversion_unique_number"),
             # One live version and at most one draft per problem, whatever happens at once.
-            models.UniqueConstraint(fields=["problem"], condition=Q(status="published"), name="diagnosisversion_one_published"),
-            models.UniqueConstraint(fields=["problem"], condition=Q(status="draft"), name="diagnosisversion_one_draft"),
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=Q(status="published"),
+                name="diagnosisversion_one_published",
+                violation_error_message=_(
+                    "This problem already has a live version: publish a draft instead, which retires the live one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["problem"],
+                condition=Q(status="draft"),
+                name="diagnosisversion_one_draft",
+                violation_error_message=_("This problem already has a draft: edit that one, or delete it first."),
+            ),
             models.CheckConstraint(
-                condition=Q(lead_threshold__gte=51, lead_threshold__lte=99), name="diagnosisversion_threshold_range"
+                condition=Q(lead_threshold__gte=51, lead_threshold__lte=99),
+                name="diagnosisversion_threshold_range",
+                violation_error_message=_("“How sure before stopping” must be between 51 and 99 (%)."),
             ),
         ]
 
@@ -177,7 +195,11 @@ class Cause(models.Model):
         ordering = ["version", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["version", "slug"], name="cause_unique_slug_per_version"),
-            models.CheckConstraint(condition=Q(base_rate__gte=1, base_rate__lte=1000), name="cause_base_rate_range"),
+            models.CheckConstraint(
+                condition=Q(base_rate__gte=1, base_rate__lte=1000),
+                name="cause_base_rate_range",
+                violation_error_message=_("“How common” must be between 1 and 1000 (out of 100 owners, about how many)."),
+            ),
         ]
 
     def __str__(self):
@@ -249,7 +271,11 @@ class Question(models.Model):
         ordering = ["version", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["version", "slug"], name="question_unique_slug_per_version"),
-            models.CheckConstraint(condition=Q(picture="") | ~Q(picture_alt=""), name="question_picture_needs_description"),
+            models.CheckConstraint(
+                condition=Q(picture="") | ~Q(picture_alt=""),
+                name="question_picture_needs_description",
+                violation_error_message=_("A picture needs a description for owners who can't see it."),
+            ),
         ]
 
     def __str__(self):
@@ -307,7 +333,11 @@ class Answer(models.Model):
         ordering = ["question", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["question", "slug"], name="answer_unique_slug_per_question"),
-            models.CheckConstraint(condition=~Q(slug=CHECKLIST_ANSWERED), name="answer_slug_not_reserved"),
+            models.CheckConstraint(
+                condition=~Q(slug=CHECKLIST_ANSWERED),
+                name="answer_slug_not_reserved",
+                violation_error_message=_("“answered” is used by the site itself: choose another slug."),
+            ),
         ]
 
     def __str__(self):
@@ -333,7 +363,13 @@ class Mark(models.Model):
         ordering = ["answer", "cause"]
         constraints = [
             models.UniqueConstraint(fields=["answer", "cause"], name="mark_unique_pair"),
-            models.CheckConstraint(condition=Q(effect__in=[-2, -1, 1, 2]), name="mark_effect_scale"),
+            models.CheckConstraint(
+                condition=Q(effect__in=[-2, -1, 1, 2]),
+                name="mark_effect_scale",
+                violation_error_message=_(
+                    "Choose one of the scale's words (rules it out, against, points to it, points strongly to it)."
+                ),
+            ),
         ]
 
     def __str__(self):
