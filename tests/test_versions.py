@@ -81,3 +81,22 @@ def test_the_reserved_checklist_marker_cannot_be_an_answer(db):
     version = make_version()
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(question=Question.objects.get(version=version, slug="signs"), slug="answered", label="x")
+
+
+def test_the_admin_runs_the_situations_on_a_draft_and_names_those_that_would_change(admin_client, content):
+    from django.urls import reverse
+
+    from troubleshooter.models import Cause, DiagnosisVersion
+    from troubleshooter.services import copy_version
+
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    # An editor makes "another release" almost never the answer: the fuel-flap owners now end elsewhere.
+    Cause.objects.filter(version=draft, slug="other-release").update(base_rate=1)
+    from troubleshooter.models import Mark
+
+    Mark.objects.filter(cause__version=draft, cause__slug="other-release").delete()
+    url = reverse("admin:troubleshooter_diagnosisversion_changelist")
+    response = admin_client.post(url, {"action": "run_situations", "_selected_action": [draft.pk]}, follow=True)
+    html = response.content.decode()
+    assert "owner situations end on what fixed the car" in html
+    assert "would now end on" in html and "instead of other-release (what fixed it: other-release)" in html

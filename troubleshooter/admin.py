@@ -24,6 +24,7 @@ from troubleshooter.models import (
     Situation,
     Vehicle,
 )
+from troubleshooter.situations import compare_with_live
 
 
 @admin.register(Vehicle)
@@ -88,7 +89,7 @@ class DiagnosisVersionAdmin(HistoryAdmin):
     list_display = ["__str__", "problem", "number", "status", "note", "published_at"]
     list_filter = ["problem", "status"]
     readonly_fields = ["status", "created_at", "published_at"]
-    actions = ["make_draft_copy", "check_versions", "publish"]
+    actions = ["make_draft_copy", "check_versions", "run_situations", "publish"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:
@@ -120,6 +121,31 @@ class DiagnosisVersionAdmin(HistoryAdmin):
                 self.message_user(request, f"{version}: {fault}", messages.WARNING)
             if not faults:
                 self.message_user(request, _("%(v)s: no faults") % {"v": version})
+
+    @admin.action(description=_("Run the owner situations (and compare with the live version)"), permissions=["view"])
+    def run_situations(self, request, queryset):
+        for version in queryset:
+            report, changes = compare_with_live(version)
+            for label, held_out in ((_("tuning"), False), (_("held out"), True)):
+                right, total = report.accuracy(report.part(held_out))
+                self.message_user(
+                    request,
+                    _("%(v)s, %(part)s: %(right)d of %(total)d owner situations end on what fixed the car")
+                    % {"v": version, "part": label, "right": right, "total": total},
+                )
+            for change in changes:
+                self.message_user(
+                    request,
+                    _("%(v)s: “%(s)s” would now end on %(draft)s instead of %(live)s (what fixed it: %(expected)s)")
+                    % {
+                        "v": version,
+                        "s": change.situation.words,
+                        "draft": change.draft,
+                        "live": change.live,
+                        "expected": change.situation.expected_cause,
+                    },
+                    messages.SUCCESS if change.better else messages.WARNING,
+                )
 
     @admin.action(description=_("Publish (replaces the live version)"), permissions=["change"])
     def publish(self, request, queryset):

@@ -58,3 +58,37 @@ def run_situations(model: Model, situations) -> SituationReport:
         result, screens = owner_walk(model, known)
         runs.append(SituationRun(situation, result.leader.cause.slug, result.leader.likelihood_word, screens))
     return SituationReport(runs)
+
+
+@dataclass
+class SituationChange:
+    situation: Situation
+    live: str | None
+    draft: str | None
+
+    @property
+    def better(self) -> bool:
+        return self.draft == self.situation.expected_cause
+
+
+def version_report(version) -> SituationReport:
+    from troubleshooter.selectors import diagnosis_model
+
+    return run_situations(diagnosis_model(version), Situation.objects.filter(problem=version.problem))
+
+
+def compare_with_live(version) -> tuple[SituationReport, list[SituationChange]]:
+    """The situations on `version`, and those that end elsewhere than on the live version."""
+    from troubleshooter.models import DiagnosisVersion
+
+    report = version_report(version)
+    live = DiagnosisVersion.objects.filter(problem=version.problem, status=DiagnosisVersion.Status.PUBLISHED).first()
+    if live is None or live.pk == version.pk:
+        return report, []
+    live_ends = {run.situation.pk: run.ended_on for run in version_report(live).runs}
+    changes = [
+        SituationChange(run.situation, live_ends.get(run.situation.pk), run.ended_on)
+        for run in report.runs
+        if live_ends.get(run.situation.pk) != run.ended_on
+    ]
+    return report, changes
