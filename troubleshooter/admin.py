@@ -7,6 +7,7 @@ The editors' own screens (one grid of causes x answers, previews) build on this.
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from troubleshooter import services
@@ -73,7 +74,7 @@ class DraftOnlyMixin:
         return field
 
     def view_on_site(self, obj):
-        # A draft's outcome page would show the live text: no link until drafts can be previewed.
+        # A draft's items are previewed through their version ("View on site" there sets the preview).
         live = self.version_of(obj).status == DiagnosisVersion.Status.PUBLISHED
         return obj.get_absolute_url() if live and hasattr(obj, "get_absolute_url") else None
 
@@ -95,6 +96,14 @@ class DiagnosisVersionAdmin(HistoryAdmin):
         if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:
             return False
         return super().has_change_permission(request, obj)
+
+    def view_on_site(self, obj):
+        # A draft opens on the public pages for this staff member only, under a "Draft" banner.
+        if obj.status == DiagnosisVersion.Status.DRAFT:
+            return reverse("troubleshooter:preview_draft", kwargs={"pk": obj.pk})
+        if obj.status == DiagnosisVersion.Status.PUBLISHED:
+            return reverse("troubleshooter:diagnosis", kwargs={"slug": obj.problem.slug})
+        return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # The first question is one of this version's own questions.

@@ -112,9 +112,11 @@ def emergency_guide(problem: Problem) -> RepairGuide | None:
     )
 
 
-def published_cause(problem: Problem, slug: str) -> Cause:
+def published_cause(problem: Problem, slug: str, version: DiagnosisVersion | None = None) -> Cause:
+    """A cause of the live version (or of `version`, a draft staff are previewing)."""
+    where = {"version": version} if version else {"version__status": DiagnosisVersion.Status.PUBLISHED}
     queryset = (
-        Cause.objects.filter(version__problem=problem, version__status=DiagnosisVersion.Status.PUBLISHED)
+        Cause.objects.filter(version__problem=problem, **where)
         .select_related("version__problem")
         .prefetch_related(cause_guides_prefetch())
     )

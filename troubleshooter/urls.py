@@ -7,6 +7,8 @@ app_name = "troubleshooter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("preview/diagnosis/<int:pk>/", views.preview_draft, name="preview_draft"),
+    path("preview/stop/", views.stop_preview, name="stop_preview"),
     path("problems/<slug:slug>/", views.problem_detail, name="problem_detail"),
     path("problems/<slug:slug>/diagnose/", views.diagnosis, name="diagnosis"),
     path(

@@ -3,10 +3,12 @@ import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
@@ -16,7 +18,7 @@ from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
-from troubleshooter.models import SearchEntry
+from troubleshooter.models import DiagnosisVersion, SearchEntry
 from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context, search_context
 from troubleshooter.search import search as search_content
 
@@ -35,6 +37,45 @@ def home(request):
 def problem_detail(request, slug):
     problem, model = selectors.problem_overview(slug)
     return render(request, "troubleshooter/problem_detail.html", overview_context(problem, model))
+
+
+PREVIEW_SESSION_KEY = "preview_version"
+
+
+def previewed_version(request, problem):
+    """The draft a staff member chose to preview on the public pages, if it belongs to `problem`."""
+    pk = request.session.get(PREVIEW_SESSION_KEY) if request.user.is_staff else None
+    draft = selectors.draft_version(problem) if pk else None
+    return draft if draft is not None and draft.pk == pk else None
+
+
+def shown_model(request, problem):
+    """(the diagnosis model to show, the draft being previewed or None)."""
+    preview = previewed_version(request, problem)
+    model = selectors.diagnosis_model(preview) if preview else selectors.published_model(problem)
+    return model, preview
+
+
+def private_preview(response, preview):
+    """A previewed draft is for this staff member only: never cached, never shared."""
+    if preview is not None:
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+@staff_member_required
+def preview_draft(request, pk):
+    """Staff: show a draft diagnosis on the public pages (with a banner) until they stop."""
+    version = get_object_or_404(DiagnosisVersion, pk=pk, status=DiagnosisVersion.Status.DRAFT)
+    request.session[PREVIEW_SESSION_KEY] = version.pk
+    return redirect(diagnosis_url(version.problem))
+
+
+@staff_member_required
+def stop_preview(request):
+    request.session.pop(PREVIEW_SESSION_KEY, None)
+    return redirect(request.GET.get("next") if url_has_allowed_host_and_scheme(request.GET.get("next"), None) else "/")
 
 
 def diagnosis_url(problem, query: str = "") -> str:
@@ -71,8 +112,8 @@ def render_fragment_or_page(request, template: str, partial: str, context: dict,
 
 def diagnosis(request, slug):
     problem = selectors.published_problem(slug)
-    model = selectors.published_model(problem)
-    context = {"problem": problem, "start_url": diagnosis_url(problem)}
+    model, preview = shown_model(request, problem)
+    context = {"problem": problem, "start_url": diagnosis_url(problem), "preview": preview}
 
     if "a" in request.GET:  # a link from the old question tree
         target = translate_legacy_path(problem, model, request.GET["a"])
@@ -101,7 +142,7 @@ def diagnosis(request, slug):
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
     if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
         push_url(response, diagnosis_url(problem, canonical))
-    return response
+    return private_preview(response, preview)
 
 
 def diagnosis_from_sign(request, slug, sign_slug):
@@ -117,9 +158,12 @@ def diagnosis_from_sign(request, slug, sign_slug):
 
 def outcome_detail(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
-    cause = selectors.published_cause(problem, slug)
-    context = {"problem": problem, "start_url": diagnosis_url(problem)} | outcome_context(request, problem, cause, None)
-    return render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
+    preview = previewed_version(request, problem)
+    cause = selectors.published_cause(problem, slug, version=preview)
+    context = {"problem": problem, "start_url": diagnosis_url(problem), "preview": preview}
+    context |= outcome_context(request, problem, cause, None)
+    response = render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
+    return private_preview(response, preview)
 
 
 def feedback_client(request) -> tuple[str, str]:
@@ -133,7 +177,8 @@ def feedback_client(request) -> tuple[str, str]:
 @require_POST
 def outcome_feedback(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
-    cause = selectors.published_cause(problem, slug)
+    model, preview = shown_model(request, problem)
+    cause = selectors.published_cause(problem, slug, version=preview)
     back = {"problem": problem, "outcome": cause, "back_url": cause.get_absolute_url()}
     form = FeedbackForm(request.POST)
     if not form.is_valid():
@@ -147,7 +192,6 @@ def outcome_feedback(request, problem_slug, slug):
     solved = form.cleaned_data["solved"]
 
     # Only answers that still end on this cause are kept and used to send the owner back.
-    model = selectors.published_model(problem)
     try:
         state = parse_state(model, query_pairs(form.cleaned_data["a"]))
         result = evaluate(model, state)
@@ -156,7 +200,8 @@ def outcome_feedback(request, problem_slug, slug):
         state, ends_here = {}, False
     query = state_query(state) if ends_here else ""
     client_id, client_hash = feedback_client(request)
-    services.record_feedback(cause, solved == "yes", query, client=client_hash)
+    if preview is None:  # staff trying a draft are not owners
+        services.record_feedback(cause, solved == "yes", query, client=client_hash)
     if request.htmx:
         context = {"problem": problem} | outcome_context(
             request, problem, cause, result if ends_here else None, model=model, url=diagnosis_url
