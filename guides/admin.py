@@ -1,6 +1,11 @@
 import csv
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +26,8 @@ from guides.models import (
 from troubleshooter.history import HistoryAdmin
 from troubleshooter.models import DiagnosisVersion, Question
 
+STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
+
 
 class GuideToolInline(admin.TabularInline):
     model = GuideTool
@@ -32,8 +39,31 @@ class GuidePartInline(admin.TabularInline):
     extra = 0
 
 
+class StepForm(forms.ModelForm):
+    """A step's number is where the editor wants it, not a key: two steps may briefly share one."""
+
+    def validate_unique(self):
+        self._validate_without_order(self.instance.validate_unique)
+
+    def validate_constraints(self):
+        self._validate_without_order(self.instance.validate_constraints)
+
+    def _validate_without_order(self, validate):
+        try:
+            validate(exclude=self._get_validation_exclusions() | {"order"})
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class StepFormSet(BaseInlineFormSet):
+    def validate_unique(self):
+        pass  # numbers are renumbered 1..n on save (RepairGuideAdmin.save_formset)
+
+
 class GuideStepInline(admin.StackedInline):
     model = GuideStep
+    form = StepForm
+    formset = StepFormSet
     extra = 0
 
 
@@ -43,6 +73,28 @@ class RepairGuideAdmin(HistoryAdmin):
     list_filter = ["problem", "purpose", "status"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [GuideToolInline, GuidePartInline, GuideStepInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not GuideStep:
+            return super().save_formset(request, form, formset, change)
+        # Moving a step is typing its new number: "3" moves it to third place and the others
+        # shift; the steps are then numbered 1..n. Saved in two phases so no two rows ever
+        # share a number in the database, whatever order the rows are written in.
+        with transaction.atomic():
+            formset.save(commit=False)
+            for step in formset.deleted_objects:
+                step.delete()
+            deleted = {step.pk for step in formset.deleted_objects}
+            kept = [
+                (f.instance.order or 0, 0 if f.has_changed() else 1, n, f.instance)
+                for n, f in enumerate(formset.forms)
+                if f.instance.pk not in deleted and (f.instance.pk or f.has_changed()) and f.cleaned_data
+            ]
+            GuideStep.objects.filter(guide=form.instance).update(order=F("order") + STEP_PARKING)
+            for number, (*_key, step) in enumerate(sorted(kept, key=lambda k: k[:3]), start=1):
+                step.guide = form.instance
+                step.order = number
+                step.save()
 
     def in_use(self, obj):
         """A guide the live diagnosis sends owners to (or shows as a how-to) is in use."""

@@ -1,0 +1,46 @@
+"""Moving a guide's steps in the admin: type the new number, the others shift, nothing is lost."""
+
+import re
+
+from django.urls import reverse
+
+from guides.models import GuideStep, RepairGuide
+from tests.adminforms import form_values
+
+
+def steps_of(guide):
+    return list(GuideStep.objects.filter(guide=guide).order_by("order").values_list("order", "title"))
+
+
+def edit_page(admin_client, guide):
+    url = reverse("admin:guides_repairguide_change", args=[guide.pk])
+    return url, form_values(admin_client.get(url).content.decode())
+
+
+def step_prefix(data, title):
+    return next(k[: -len("-title")] for k, v in data.items() if k.startswith("steps-") and k.endswith("-title") and v == title)
+
+
+def test_swapping_two_steps_and_another_edit_in_one_save(admin_client, content):
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    (_, first), (_, second), (_, third) = before[:3]
+    url, data = edit_page(admin_client, guide)
+    data[f"{step_prefix(data, second)}-order"] = "3"
+    data[f"{step_prefix(data, third)}-order"] = "2"
+    data[f"{step_prefix(data, first)}-title"] = first + " (edited)"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    after = steps_of(guide)
+    assert after[:3] == [(1, first + " (edited)"), (2, third), (3, second)]
+    assert [n for n, _ in after] == list(range(1, len(before) + 1))
+
+
+def test_moving_the_last_step_to_first_shifts_the_others(admin_client, content):
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    url, data = edit_page(admin_client, guide)
+    data[f"{step_prefix(data, before[-1][1])}-order"] = "1"
+    assert admin_client.post(url, data).status_code == 302
+    titles = [t for _, t in steps_of(guide)]
+    assert titles == [before[-1][1]] + [t for _, t in before[:-1]]
