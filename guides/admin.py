@@ -24,6 +24,7 @@ from guides.models import (
     SourceArticle,
 )
 from troubleshooter.history import HistoryAdmin
+from troubleshooter.markdown_preview import MarkdownPreviewMixin
 from troubleshooter.models import DiagnosisVersion, Question
 
 STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
@@ -60,7 +61,7 @@ class StepFormSet(BaseInlineFormSet):
         pass  # numbers are renumbered 1..n on save (RepairGuideAdmin.save_formset)
 
 
-class GuideStepInline(admin.StackedInline):
+class GuideStepInline(MarkdownPreviewMixin, admin.StackedInline):
     model = GuideStep
     form = StepForm
     formset = StepFormSet

@@ -9,8 +9,10 @@ import reversion
 from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
 
+from troubleshooter.markdown_preview import MarkdownPreviewMixin
 
-class HistoryAdmin(VersionAdmin):
+
+class HistoryAdmin(MarkdownPreviewMixin, VersionAdmin):
     """VersionAdmin that also keeps a revision of what is deleted, however it was created.
 
     Content loaded by `load_content` has no revision until an editor saves it; without this, a

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from troubleshooter import views
+from troubleshooter.markdown_preview import markdown_preview
 
 app_name = "troubleshooter"
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("preview/diagnosis/<int:pk>/", views.preview_draft, name="preview_draft"),
     path("preview/stop/", views.stop_preview, name="stop_preview"),
+    path("preview/markdown/", markdown_preview, name="markdown_preview"),
     path("problems/<slug:slug>/", views.problem_detail, name="problem_detail"),
     path("problems/<slug:slug>/diagnose/", views.diagnosis, name="diagnosis"),
     path(
