@@ -70,6 +70,7 @@ class GuideStepInline(MarkdownPreviewMixin, admin.StackedInline):
 
 @admin.register(RepairGuide)
 class RepairGuideAdmin(HistoryAdmin):
+    actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["title", "problem", "purpose", "difficulty", "status"]
     list_filter = ["problem", "purpose", "status"]
     prepopulated_fields = {"slug": ["title"]}
@@ -109,6 +110,7 @@ class RepairGuideAdmin(HistoryAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(HistoryAdmin):
+    actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["question", "problem", "order", "status"]
     list_filter = ["problem", "status"]
     prepopulated_fields = {"slug": ["question"]}

@@ -5,7 +5,9 @@ it as one; the live version is read-only here, so owners never see a change half
 The editors' own screens (one grid of causes x answers, previews) build on this.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +36,21 @@ class VehicleAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["make", "model", "generation"]}
 
 
+class ProblemForm(forms.ModelForm):
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == Problem.Status.PUBLISHED and self.instance.status != status:
+            if not self.instance.pk:
+                raise ValidationError(_("A new problem starts as a draft: give it a diagnosis, then publish it."))
+            if faults := services.problem_publish_faults(self.instance):
+                raise ValidationError(faults)
+        return status
+
+
 @admin.register(Problem)
 class ProblemAdmin(HistoryAdmin):
+    form = ProblemForm
+    actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["title", "status"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}

@@ -6,18 +6,39 @@ holds its steps, a cause's its marks, so one "recover" brings the whole item bac
 """
 
 import reversion
+from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from reversion.admin import VersionAdmin
 
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
 
 
 class HistoryAdmin(MarkdownPreviewMixin, VersionAdmin):
+    # Content with its own page (Publishable) lists these in its `actions`.
+    PUBLISH_ACTIONS = ["publish_items", "unpublish_items"]
+
     """VersionAdmin that also keeps a revision of what is deleted, however it was created.
 
     Content loaded by `load_content` has no revision until an editor saves it; without this, a
     deleted item that was never edited could not be recovered.
     """
+
+    @admin.action(description=_lazy("Publish the selected items (show them on the site)"), permissions=["change"])
+    def publish_items(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_lazy("Unpublish the selected items (take them off the site)"), permissions=["change"])
+    def unpublish_items(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        from troubleshooter.services import set_published
+
+        changed, refusals = set_published(queryset, published)
+        for refusal in refusals:
+            self.message_user(request, _("Not published: %(r)s") % {"r": refusal}, messages.ERROR)
+        self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
 
     def in_use(self, obj) -> list[str]:
         """What uses `obj` and must not lose it (in plain words); a delete is refused while any."""

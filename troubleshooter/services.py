@@ -120,3 +120,26 @@ def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str =
         cause=cause, client=client, defaults={"solved": solved, "answers": answers[:1000]}
     )
     return feedback
+
+
+def problem_publish_faults(problem: Problem) -> list[str]:
+    """Why a problem may not go on the site yet: it needs a live diagnosis that passes the check."""
+    live = DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).first()
+    if live is None:
+        return [_("“%(p)s” has no live diagnosis yet: publish a diagnosis version first") % {"p": problem.title}]
+    return [_("“%(p)s”: %(fault)s") % {"p": problem.title, "fault": fault} for fault in check_version(live)]
+
+
+def set_published(items, published: bool) -> tuple[int, list[str]]:
+    """Publish or unpublish content items; problems only with a sound live diagnosis. (changed, refusals)"""
+    status = "published" if published else "draft"
+    changed, refusals = 0, []
+    for item in items:
+        if published and isinstance(item, Problem) and (faults := problem_publish_faults(item)):
+            refusals += faults
+            continue
+        if item.status != status:
+            item.status = status
+            item.save(update_fields=["status"])
+            changed += 1
+    return changed, refusals
