@@ -18,14 +18,12 @@ def strip_markdown(text: str) -> str:
     return " ".join(unescape(strip_tags(render_markdown(text))).split())
 
 
-def published_guide(slug: str) -> RepairGuide:
-    """A published guide of a published problem, with its tools, parts and steps, or 404."""
-    queryset = (
-        RepairGuide.objects.published()
-        .filter(problem__status=Problem.Status.PUBLISHED)
-        .select_related("problem")
-        .prefetch_related("tools", "parts", "steps")
-    )
+def published_guide(slug: str, *, include_drafts: bool = False) -> RepairGuide:
+    """A published guide of a published problem (or any guide, for staff previewing drafts),
+    with its tools, parts and steps, or 404."""
+    queryset = RepairGuide.objects.select_related("problem").prefetch_related("tools", "parts", "steps")
+    if not include_drafts:
+        queryset = queryset.published().filter(problem__status=Problem.Status.PUBLISHED)
     return get_object_or_404(queryset, slug=slug)
 
 

@@ -69,3 +69,18 @@ def test_only_staff_can_preview_and_only_drafts(client, admin_client, content):
 def test_stop_preview_never_redirects_off_the_site(admin_client, content):
     response = admin_client.get(reverse("troubleshooter:stop_preview") + "?next=https://evil.example/")
     assert response["Location"] == "/"
+
+
+def test_staff_open_a_draft_guide_under_a_banner_owners_get_404(admin_client, client, content):
+    from guides.models import RepairGuide
+
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    guide.status = "draft"
+    guide.save()
+    response, staff_text = text(admin_client, guide.get_absolute_url())
+    assert "Draft, not on the site." in staff_text and guide.title in staff_text
+    assert "no-store" in response["Cache-Control"]
+    assert client.get(guide.get_absolute_url()).status_code == 404
+    guide.status = "published"
+    guide.save()
+    assert "Draft, not on the site." not in text(admin_client, guide.get_absolute_url())[1]
