@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,7 +16,7 @@ def guide_detail(request, slug):
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
     response = render(request, "guides/guide_detail.html", context)
     if draft:  # a draft shown to staff: never cached or shared
-        patch_cache_control(response, private=True, no_store=True)
+        add_never_cache_headers(response)
         patch_vary_headers(response, ("Cookie",))
     return response
 

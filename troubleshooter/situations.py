@@ -11,7 +11,8 @@ import statistics
 from dataclasses import dataclass
 
 from troubleshooter.diagnosis import InvalidState, Model, owner_walk, parse_state, query_pairs
-from troubleshooter.models import Situation
+from troubleshooter.models import DiagnosisVersion, Situation
+from troubleshooter.selectors import diagnosis_model
 
 
 @dataclass
@@ -71,16 +72,13 @@ class SituationChange:
         return self.draft == self.situation.expected_cause
 
 
-def version_report(version) -> SituationReport:
-    from troubleshooter.selectors import diagnosis_model
-
+def version_report(version: DiagnosisVersion) -> SituationReport:
+    """Every situation of the version's problem, walked on that version."""
     return run_situations(diagnosis_model(version), Situation.objects.filter(problem=version.problem))
 
 
-def compare_with_live(version) -> tuple[SituationReport, list[SituationChange]]:
+def compare_with_live(version: DiagnosisVersion) -> tuple[SituationReport, list[SituationChange]]:
     """The situations on `version`, and those that end elsewhere than on the live version."""
-    from troubleshooter.models import DiagnosisVersion
-
     report = version_report(version)
     live = DiagnosisVersion.objects.filter(problem=version.problem, status=DiagnosisVersion.Status.PUBLISHED).first()
     if live is None or live.pk == version.pk:

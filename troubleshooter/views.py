@@ -7,7 +7,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -59,7 +59,7 @@ def shown_model(request, problem):
 def private_preview(response, preview):
     """A previewed draft is for this staff member only: never cached, never shared."""
     if preview is not None:
-        patch_cache_control(response, private=True, no_store=True)
+        add_never_cache_headers(response)
         patch_vary_headers(response, ("Cookie",))
     return response
 

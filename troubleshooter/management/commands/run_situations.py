@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooter.models import DiagnosisVersion, Problem, Situation
-from troubleshooter.selectors import diagnosis_model
-from troubleshooter.situations import SituationReport, run_situations
+from troubleshooter.models import DiagnosisVersion, Problem
+from troubleshooter.situations import SituationReport, version_report
 
 
 class Command(BaseCommand):
@@ -22,7 +21,7 @@ class Command(BaseCommand):
             version = DiagnosisVersion.objects.filter(problem=p, status=status).first()
             if version is None:
                 raise CommandError(f"{p.slug} has no {status} diagnosis version")
-            report = run_situations(diagnosis_model(version), Situation.objects.filter(problem=p))
+            report = version_report(version)
             self.print_report(p, version, report, quiet)
 
     def print_report(self, problem, version, report: SituationReport, quiet: bool):
