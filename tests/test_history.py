@@ -113,3 +113,14 @@ def test_an_editor_breaking_a_rule_reads_it_in_plain_words(admin_client, content
     html = response.content.decode()
     assert response.status_code == 200
     assert "is used by the site itself: choose another slug" in html and "Constraint “" not in html
+
+
+def test_the_history_shows_what_changed_old_and_new(admin_client, content):
+    faq = FAQ.objects.first()
+    change(admin_client, faq, question="How long does the repair take, roughly?")
+    change(admin_client, faq, question="How long does the repair take?")
+    first, second = Version.objects.get_for_object(faq).order_by("pk")
+    url = reverse("admin:guides_faq_compare", args=[faq.pk])
+    page = admin_client.get(url, {"version_id1": first.pk, "version_id2": second.pk}).content.decode()
+    assert "roughly" in page  # the old wording, marked as removed
+    assert "<del>" in page or "<del " in page

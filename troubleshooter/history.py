@@ -3,18 +3,20 @@ are refused while an item is in use.
 
 Chosen over django-simple-history because its revisions follow inlines: a guide's revision
 holds its steps, a cause's its marks, so one "recover" brings the whole item back.
+django-reversion-compare adds the diff: any two revisions of an item side by side, field by
+field, with what changed in its followed items (steps, marks) too.
 """
 
 import reversion
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from reversion.admin import VersionAdmin
+from reversion_compare.admin import CompareVersionAdmin
 
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
 
 
-class HistoryAdmin(MarkdownPreviewMixin, VersionAdmin):
+class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
     # Content with its own page (Publishable) lists these in its `actions`.
     PUBLISH_ACTIONS = ["publish_items", "unpublish_items"]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "reversion",
+    "reversion_compare",
     "troubleshooter",
     "guides",
 ]
