@@ -7,12 +7,17 @@ The editors' own screens (one grid of causes x answers, previews) build on this.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from troubleshooter import services
+from troubleshooter.grid import GridForm
 from troubleshooter.history import HistoryAdmin
 from troubleshooter.models import (
     Answer,
@@ -102,10 +107,65 @@ class DraftOnlyMixin:
 
 @admin.register(DiagnosisVersion)
 class DiagnosisVersionAdmin(HistoryAdmin):
-    list_display = ["__str__", "problem", "number", "status", "note", "published_at"]
+    list_display = ["__str__", "problem", "number", "status", "note", "published_at", "grid_link"]
     list_filter = ["problem", "status"]
-    readonly_fields = ["status", "created_at", "published_at"]
+    readonly_fields = ["grid_link", "status", "created_at", "published_at"]
     actions = ["make_draft_copy", "check_versions", "run_situations", "publish"]
+
+    @admin.display(description=_("causes x answers"))
+    def grid_link(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:troubleshooter_diagnosisversion_grid", args=[obj.pk])
+        words = _("Edit how common each cause is and every mark") if obj.status == obj.Status.DRAFT else _("See the grid")
+        return format_html('<a href="{}">{}</a>', url, words)
+
+    def get_urls(self):
+        grid = path(
+            "<path:object_id>/grid/", self.admin_site.admin_view(self.grid_view), name="troubleshooter_diagnosisversion_grid"
+        )
+        return [grid, *super().get_urls()]
+
+    def grid_view(self, request, object_id):
+        """Causes (how common) x answers (marks) on one screen; a draft's grid saves as one change."""
+        version = self.get_object(request, object_id)
+        if version is None:
+            raise Http404
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        editable = version.status == DiagnosisVersion.Status.DRAFT and all(
+            request.user.has_perm(f"troubleshooter.{perm}") for perm in ("change_cause", "add_mark", "change_mark", "delete_mark")
+        )
+        if request.method == "POST" and not editable:
+            raise PermissionDenied
+        form = GridForm(version, request.POST if request.method == "POST" else None)
+        if not editable:
+            for field in form.fields.values():
+                field.disabled = True
+        if request.method == "POST" and form.is_valid():
+            rates, marks = form.wanted()
+            try:
+                changed = services.save_grid(version, rates, marks, user=request.user)
+            except services.VersionError as error:
+                for fault in error.faults:
+                    self.message_user(request, fault, messages.ERROR)
+            else:
+                self.message_user(request, _("Saved: %(n)d change(s).") % {"n": changed}, messages.SUCCESS)
+                faults = services.check_version(version)
+                for fault in faults:
+                    self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
+                if not faults:
+                    self.message_user(request, _("Check of the draft: no faults."))
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": version,
+            "title": _("Causes x answers: %(v)s") % {"v": version},
+            "form": form,
+            "editable": editable,
+        }
+        return TemplateResponse(request, "admin/troubleshooter/diagnosisversion/grid.html", context)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:

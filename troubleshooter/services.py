@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reversion
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -143,3 +144,48 @@ def set_published(items, published: bool) -> tuple[int, list[str]]:
             item.save(update_fields=["status"])
             changed += 1
     return changed, refusals
+
+
+@transaction.atomic
+def save_grid(
+    version: DiagnosisVersion, rates: dict[int, int], marks: dict[tuple[int, int], int | None], user=None
+) -> int:
+    """Apply the grid's "how common" numbers and marks to a draft in one step, as one revision in
+    the history. Returns how many things changed; refuses anything but a draft."""
+    version = DiagnosisVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != DiagnosisVersion.Status.DRAFT:
+        raise VersionError([_("Version %(n)d is not a draft: make a draft copy to change it") % {"n": version.number}])
+    causes = {cause.pk: cause for cause in Cause.objects.filter(version=version)}
+    existing = {(m.answer_id, m.cause_id): m for m in Mark.objects.filter(cause__version=version)}
+    answer_ids = set(Question.objects.filter(version=version).values_list("answers__pk", flat=True))
+    changed_causes, changed = set(), 0
+    with reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(_("Changed in the causes x answers grid"))
+        for pk, rate in rates.items():
+            cause = causes.get(pk)
+            if cause is not None and cause.base_rate != rate:
+                cause.base_rate = rate
+                cause.save(update_fields=["base_rate"])
+                changed_causes.add(pk)
+                changed += 1
+        for (answer_id, cause_id), effect in marks.items():
+            if cause_id not in causes or answer_id not in answer_ids:
+                continue  # the grid was opened before an item was deleted: skip what is gone
+            mark = existing.get((answer_id, cause_id))
+            if effect is None and mark is not None:
+                mark.delete()
+            elif effect is not None and mark is None:
+                Mark.objects.create(answer_id=answer_id, cause_id=cause_id, effect=effect)
+            elif effect is not None and mark.effect != effect:
+                mark.effect = effect
+                mark.save(update_fields=["effect"])
+            else:
+                continue
+            changed += 1
+            changed_causes.add(cause_id)
+        # Each changed cause's revision holds its marks (it follows them), so its history shows the change.
+        for pk in changed_causes:
+            reversion.add_to_revision(causes[pk])
+    return changed
