@@ -24,6 +24,7 @@ from guides.models import (
     SourceArticle,
 )
 from troubleshooter.history import HistoryAdmin
+from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
 from troubleshooter.models import DiagnosisVersion, Question
 
@@ -109,7 +110,7 @@ class RepairGuideAdmin(HistoryAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(HistoryAdmin):
+class FAQAdmin(MoveUpDownMixin, HistoryAdmin):
     actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["question", "problem", "order", "status"]
     list_filter = ["problem", "status"]
@@ -117,23 +118,23 @@ class FAQAdmin(HistoryAdmin):
 
 
 @admin.register(PreventionTip)
-class PreventionTipAdmin(HistoryAdmin):
+class PreventionTipAdmin(MoveUpDownMixin, HistoryAdmin):
     list_display = ["title", "problem", "order"]
     list_filter = ["problem"]
 
 
 @admin.register(OwnerExperience)
-class OwnerExperienceAdmin(HistoryAdmin):
+class OwnerExperienceAdmin(MoveUpDownMixin, HistoryAdmin):
     list_display = ["__str__", "problem", "order"]
 
 
 @admin.register(PullQuote)
-class PullQuoteAdmin(HistoryAdmin):
+class PullQuoteAdmin(MoveUpDownMixin, HistoryAdmin):
     list_display = ["text", "problem", "order"]
 
 
 @admin.register(CostEstimate)
-class CostEstimateAdmin(HistoryAdmin):
+class CostEstimateAdmin(MoveUpDownMixin, HistoryAdmin):
     list_display = ["route", "problem", "min_eur", "max_eur"]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from troubleshooter import services
 from troubleshooter.grid import GridForm
 from troubleshooter.history import HistoryAdmin
+from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.models import (
     Answer,
     Cause,
@@ -260,7 +261,8 @@ class MarkInline(admin.TabularInline):
 
 
 @admin.register(Cause)
-class CauseAdmin(DraftOnlyMixin, HistoryAdmin):
+class CauseAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
+    order_scope = "version"
     list_display = ["name", "version", "kind", "base_rate", "order", "solved_count", "unsolved_count"]
     list_filter = ["version__problem", "version__status", "kind"]
     prepopulated_fields = {"slug": ["name"]}
@@ -297,7 +299,8 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(DraftOnlyMixin, HistoryAdmin):
+class QuestionAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
+    order_scope = "version"
     list_display = ["prompt", "version", "kind", "effort", "order"]
     list_filter = ["version__problem", "version__status"]
     prepopulated_fields = {"slug": ["prompt"]}
@@ -308,7 +311,8 @@ class QuestionAdmin(DraftOnlyMixin, HistoryAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(DraftOnlyMixin, HistoryAdmin):
+class AnswerAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
+    order_scope = "question"
     list_display = ["label", "question", "group", "no_evidence"]
     list_filter = ["question__version__problem", "question__version__status"]
     search_fields = ["label", "question__prompt"]

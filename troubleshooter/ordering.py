@@ -1,0 +1,111 @@
+"""Moving items up and down in the admin lists: the numbers renumber by themselves.
+
+A model's `order` field counts within a scope (a FAQ within its problem, an answer within its
+question). "Move up" swaps an item with the one before it and then numbers the whole scope
+1, 2, 3…, in two phases so a rule like "one step per number" is never broken on the way.
+"""
+
+from __future__ import annotations
+
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+PARKING = 10_000  # above any real number, below the field's limit
+
+
+@transaction.atomic
+def move(obj, scope: str, direction: str) -> bool:
+    """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""
+    model = type(obj)
+    siblings = list(
+        model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}).order_by("order", "pk")
+    )
+    index = next(i for i, item in enumerate(siblings) if item.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for number, item in enumerate(siblings, start=1):
+        item.order = PARKING + number
+    model.objects.bulk_update(siblings, ["order"])
+    for number, item in enumerate(siblings, start=1):
+        item.order = number
+    model.objects.bulk_update(siblings, ["order"])
+    return True
+
+
+class MoveUpDownMixin:
+    """Adds ↑/↓ buttons to a ModelAdmin's list; set `order_scope` to the field the numbers count in.
+
+    The buttons submit the list's own form (it carries the CSRF token) to a move view, so they
+    work without JavaScript.
+    """
+
+    order_scope: str = "problem"
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "move_buttons"]
+
+    @admin.display(description=_lazy("move"))
+    def move_buttons(self, obj):
+        name = f"admin:{obj._meta.app_label}_{obj._meta.model_name}_move"
+        return format_html(
+            '<button type="submit" class="move-button" formaction="{}" formmethod="post" title="{}" aria-label="{}">↑</button> '
+            '<button type="submit" class="move-button" formaction="{}" formmethod="post" title="{}" aria-label="{}">↓</button>',
+            reverse(name, args=[obj.pk, "up"]),
+            _("Move up"),
+            _("Move “%(item)s” up") % {"item": obj},
+            reverse(name, args=[obj.pk, "down"]),
+            _("Move down"),
+            _("Move “%(item)s” down") % {"item": obj},
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        move_url = path(
+            "<path:object_id>/move/<str:direction>/",
+            self.admin_site.admin_view(self.move_view),
+            name=f"{opts.app_label}_{opts.model_name}_move",
+        )
+        return [move_url, *super().get_urls()]
+
+    def move_view(self, request, object_id, direction):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None or direction not in ("up", "down"):
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            # Allowed in general, not this item: it belongs to the live diagnosis.
+            self.message_user(request, _("“%(item)s” is part of the live version: make a draft copy to change it.") % {"item": obj}, messages.ERROR)
+            return self.redirect_back(request)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Moved up") if direction == "up" else _("Moved down"))
+            moved = move(obj, self.order_scope, direction)
+            if moved:
+                reversion.add_to_revision(obj)
+        if moved:
+            self.message_user(request, _("“%(item)s” moved.") % {"item": obj}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("“%(item)s” is already at that end.") % {"item": obj}, messages.INFO)
+        return self.redirect_back(request)
+
+    def redirect_back(self, request):
+        """To the list the button was pressed in (its filters kept), or else the plain list."""
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            opts = self.model._meta
+            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return redirect(back)
