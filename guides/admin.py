@@ -24,9 +24,9 @@ from guides.models import (
     SourceArticle,
 )
 from troubleshooter.history import HistoryAdmin
-from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
 from troubleshooter.models import DiagnosisVersion, Question
+from troubleshooter.ordering import MoveUpDownMixin
 
 STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
 

@@ -18,7 +18,9 @@ def draft_of_live():
 
 def test_an_editor_changes_marks_and_how_common_in_one_save(admin_client, content):
     draft = draft_of_live()
-    live_marks = sorted(Mark.objects.filter(cause__version__status="published").values_list("answer__slug", "cause__slug", "effect"))
+    live_marks = sorted(
+        Mark.objects.filter(cause__version__status="published").values_list("answer__slug", "cause__slug", "effect")
+    )
     seized = Cause.objects.get(version=draft, slug="mechanism-seized")
     mark = Mark.objects.filter(cause=seized).first()
     unmarked = Answer.objects.filter(question__version=draft).exclude(marks__cause=seized).first()

@@ -22,7 +22,9 @@ def test_the_list_has_move_buttons_and_moving_renumbers(admin_client, content):
     assert 'class="move-button"' in page and 'formmethod="post"' in page
     before = titles(FAQ.objects.all(), "question")
     third = FAQ.objects.get(question=before[2])
-    response = move(admin_client, third, "up", referer="http://testserver" + reverse("admin:guides_faq_changelist") + "?status=published")
+    response = move(
+        admin_client, third, "up", referer="http://testserver" + reverse("admin:guides_faq_changelist") + "?status=published"
+    )
     assert response.redirect_chain[-1][0].endswith("?status=published")  # back to the same filtered list
     after = titles(FAQ.objects.all(), "question")
     assert after[1] == before[2] and after[2] == before[1] and len(after) == len(before)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from troubleshooter import services
 from troubleshooter.grid import GridForm
 from troubleshooter.history import HistoryAdmin
-from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.models import (
     Answer,
     Cause,
@@ -33,6 +32,7 @@ from troubleshooter.models import (
     Situation,
     Vehicle,
 )
+from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.situations import compare_with_live
 
 

@@ -43,9 +43,7 @@ class GridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         self.causes = list(Cause.objects.filter(version=version).order_by("order", "pk"))
-        self.questions = list(
-            Question.objects.filter(version=version).order_by("order", "pk").prefetch_related("answers")
-        )
+        self.questions = list(Question.objects.filter(version=version).order_by("order", "pk").prefetch_related("answers"))
         current = {
             (answer_id, cause_id): effect
             for answer_id, cause_id, effect in Mark.objects.filter(answer__question__version=version).values_list(
@@ -76,7 +74,10 @@ class GridForm(forms.Form):
         return [
             GridQuestion(
                 question,
-                [GridRow(answer, [self[mark_field(answer, cause)] for cause in self.causes]) for answer in question.answers.all()],
+                [
+                    GridRow(answer, [self[mark_field(answer, cause)] for cause in self.causes])
+                    for answer in question.answers.all()
+                ],
             )
             for question in self.questions
         ]

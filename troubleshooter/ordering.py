@@ -26,9 +26,7 @@ PARKING = 10_000  # above any real number, below the field's limit
 def move(obj, scope: str, direction: str) -> bool:
     """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""
     model = type(obj)
-    siblings = list(
-        model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}).order_by("order", "pk")
-    )
+    siblings = list(model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}).order_by("order", "pk"))
     index = next(i for i, item in enumerate(siblings) if item.pk == obj.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):
@@ -88,7 +86,11 @@ class MoveUpDownMixin:
             if not self.has_change_permission(request):
                 raise PermissionDenied
             # Allowed in general, not this item: it belongs to the live diagnosis.
-            self.message_user(request, _("“%(item)s” is part of the live version: make a draft copy to change it.") % {"item": obj}, messages.ERROR)
+            self.message_user(
+                request,
+                _("“%(item)s” is part of the live version: make a draft copy to change it.") % {"item": obj},
+                messages.ERROR,
+            )
             return self.redirect_back(request)
         with reversion.create_revision():
             reversion.set_user(request.user)

@@ -147,9 +147,7 @@ def set_published(items, published: bool) -> tuple[int, list[str]]:
 
 
 @transaction.atomic
-def save_grid(
-    version: DiagnosisVersion, rates: dict[int, int], marks: dict[tuple[int, int], int | None], user=None
-) -> int:
+def save_grid(version: DiagnosisVersion, rates: dict[int, int], marks: dict[tuple[int, int], int | None], user=None) -> int:
     """Apply the grid's "how common" numbers and marks to a draft in one step, as one revision in
     the history. Returns how many things changed; refuses anything but a draft."""
     version = DiagnosisVersion.objects.select_for_update().get(pk=version.pk)
