@@ -3,7 +3,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -34,11 +34,13 @@ STEP_PARKING = 10_000  # steps are moved out of the way above this while they ar
 class GuideToolInline(admin.TabularInline):
     model = GuideTool
     extra = 0
+    classes = ["collapse"]  # folded away: the steps are what editors change most
 
 
 class GuidePartInline(admin.TabularInline):
     model = GuidePart
     extra = 0
+    classes = ["collapse"]
 
 
 class StepForm(forms.ModelForm):
@@ -67,6 +69,8 @@ class GuideStepInline(MarkdownPreviewMixin, admin.StackedInline):
     form = StepForm
     formset = StepFormSet
     extra = 0
+    # Compact steps: short text boxes (they scroll), so a long guide stays a short page.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
 @admin.register(RepairGuide)
