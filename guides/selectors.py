@@ -35,8 +35,10 @@ def published_problem(slug: str, *prefetch) -> Problem:
     return get_object_or_404(Problem.objects.published().prefetch_related(*prefetch), slug=slug)
 
 
-def problem_with_faqs(slug: str) -> Problem:
-    return published_problem(slug, Prefetch("faqs", queryset=FAQ.objects.published(), to_attr="published_faqs"))
+def problem_with_faqs(slug: str, *, include_drafts: bool = False) -> Problem:
+    """A published problem with its published FAQs (staff previewing also get the drafts)."""
+    faqs = FAQ.objects.all() if include_drafts else FAQ.objects.published()
+    return published_problem(slug, Prefetch("faqs", queryset=faqs, to_attr="published_faqs"))
 
 
 def active_dealer(code: str) -> Dealer | None:

@@ -10,19 +10,26 @@ from guides.models import SourceArticle
 from guides.services import goodwill as goodwill_service
 
 
+def private_to_staff(response):
+    """A page showing drafts to staff: never cached or shared."""
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
     response = render(request, "guides/guide_detail.html", context)
-    if draft:  # a draft shown to staff: never cached or shared
-        add_never_cache_headers(response)
-        patch_vary_headers(response, ("Cookie",))
-    return response
+    return private_to_staff(response) if draft else response
 
 
 def faq_list(request, problem_slug):
-    return render(request, "guides/faq_list.html", {"problem": selectors.problem_with_faqs(problem_slug)})
+    problem = selectors.problem_with_faqs(problem_slug, include_drafts=request.user.is_staff)
+    has_drafts = any(not faq.is_published for faq in problem.published_faqs)
+    response = render(request, "guides/faq_list.html", {"problem": problem, "has_drafts": has_drafts})
+    return private_to_staff(response) if has_drafts else response
 
 
 def prevention_tips(request, problem_slug):

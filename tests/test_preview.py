@@ -84,3 +84,16 @@ def test_staff_open_a_draft_guide_under_a_banner_owners_get_404(admin_client, cl
     guide.status = "published"
     guide.save()
     assert "Draft, not on the site." not in text(admin_client, guide.get_absolute_url())[1]
+
+
+def test_staff_see_draft_faqs_marked_and_owners_do_not(admin_client, client, content):
+    from guides.models import FAQ
+
+    faq = FAQ.objects.first()
+    FAQ.objects.filter(pk=faq.pk).update(status="draft")
+    url = reverse("guides:faq_list", kwargs={"problem_slug": PROBLEM})
+    response, staff_text = text(admin_client, url)
+    assert faq.question in staff_text and "This page shows draft answers." in staff_text
+    assert "no-store" in response["Cache-Control"]
+    _response, owner_text = text(client, url)
+    assert faq.question not in owner_text and "draft" not in owner_text.lower()
