@@ -32,7 +32,7 @@ def related_guides(guide: RepairGuide) -> list[RepairGuide]:
 
 
 def published_problem(slug: str, *prefetch) -> Problem:
-    return get_object_or_404(Problem.objects.published().prefetch_related(*prefetch), slug=slug)
+    return get_object_or_404(Problem.objects.published().select_related("source_article").prefetch_related(*prefetch), slug=slug)
 
 
 def problem_with_faqs(slug: str, *, include_drafts: bool = False) -> Problem:

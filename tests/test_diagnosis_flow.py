@@ -32,7 +32,7 @@ def test_the_first_screen_is_the_checklist_with_the_emergency_way_one_tap_away(c
     assert 'type="checkbox" name="signs" value="no-click"' in html
     assert f'<form method="get" action="{URL}"' in html  # a plain GET form without JavaScript
     assert '<input type="hidden" name="signs" value="answered">' in html
-    assert "Need the boot open right now? Open it from inside first" in text
+    assert "Need it open right now? Open the boot from inside, now" in text
     assert "so far" not in text
 
 

@@ -55,7 +55,7 @@ def test_every_way_to_an_outcome_shows_nothing_that_contradicts_it(client, model
 def test_lookalike_outcomes_sell_no_boot_lock_repair(client, model):
     for cause in Cause.objects.filter(version__status="published", kind=Cause.Kind.LOOKALIKE):
         html = client.get(cause.get_absolute_url()).content.decode()
-        assert "This site covers the boot lock only." in html
+        assert "This site covers the Micra boot lock only." in html
         assert "What the repair costs" not in html and "/goodwill/" not in html, cause.slug
         assert "Ask the dealer for goodwill" not in html
 

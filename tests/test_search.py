@@ -105,7 +105,7 @@ def test_words_that_match_nothing_say_what_the_site_covers(client, content):
     assert "We could not match that" in text
     assert "This site covers the Micra boot lock. If it is something else, it could be:" in text
     assert f'href="{outcome_url("other-release")}"' in response.content.decode()
-    assert "Answer a few questions" in text and "Open the boot now, from inside" in text
+    assert "Answer a few questions" in text and "Open the boot from inside, now" in text
 
 
 def test_every_lookalike_is_reachable_from_search_with_its_own_signs_words(client, content):

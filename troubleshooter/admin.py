@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from guides.models import RepairGuide
 from troubleshooter import services
 from troubleshooter.grid import GridForm
 from troubleshooter.history import HistoryAdmin
@@ -63,7 +64,40 @@ class ProblemAdmin(HistoryAdmin):
     filter_horizontal = ["vehicles"]
 
 
-class DraftOnlyMixin:
+# How each diagnosis model reaches its problem, for choice lists that stay within one problem.
+PROBLEM_PATH = {
+    DiagnosisVersion: "problem",
+    Cause: "version__problem",
+    Question: "version__problem",
+    Answer: "question__version__problem",
+    CauseGuide: "cause__version__problem",
+    Mark: "cause__version__problem",
+    RepairGuide: "problem",
+}
+
+
+class SameProblemChoicesMixin:
+    """When an item (or the item an inline belongs to) is edited, every choice list offers only
+    its own problem's guides, versions, questions, answers and causes."""
+
+    def problem_id_being_edited(self, request):
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        edited = getattr(self, "parent_model", self.model)
+        path = PROBLEM_PATH.get(edited)
+        if not object_id or path is None:
+            return None
+        return edited.objects.filter(pk=object_id).values_list(f"{path}__pk", flat=True).first()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        path = PROBLEM_PATH.get(db_field.related_model)
+        problem_id = self.problem_id_being_edited(request)
+        if field is not None and path is not None and problem_id is not None:
+            field.queryset = field.queryset.filter(**{f"{path}__pk": problem_id})
+        return field
+
+
+class DraftOnlyMixin(SameProblemChoicesMixin):
     """Items of a published or retired version can be looked at, not changed."""
 
     def version_of(self, obj):
@@ -107,7 +141,7 @@ class DraftOnlyMixin:
 
 
 @admin.register(DiagnosisVersion)
-class DiagnosisVersionAdmin(HistoryAdmin):
+class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
     list_display = ["__str__", "problem", "number", "status", "note", "published_at", "grid_link"]
     list_filter = ["problem", "status"]
     readonly_fields = ["grid_link", "status", "created_at", "published_at"]
@@ -244,12 +278,12 @@ class DiagnosisVersionAdmin(HistoryAdmin):
                 self.message_user(request, _("%(v)s is now live.") % {"v": live})
 
 
-class CauseGuideInline(admin.TabularInline):
+class CauseGuideInline(SameProblemChoicesMixin, admin.TabularInline):
     model = CauseGuide
     extra = 1
 
 
-class MarkInline(admin.TabularInline):
+class MarkInline(SameProblemChoicesMixin, admin.TabularInline):
     model = Mark
     extra = 1
 

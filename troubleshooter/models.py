@@ -163,7 +163,7 @@ class Cause(models.Model):
         CATCH_ALL = "catch_all", _("Something else (catch-all)")
 
     class Source(models.TextChoices):
-        ARTICLE = "article", _("Carnews")
+        ARTICLE = "article", _("The problem's source article")
         OWNERS = "owners", _("Owners' reports")
         SITE = "site", _("This site's advice")
 

@@ -24,13 +24,14 @@ def published_problems() -> QuerySet[Problem]:
     emergency = RepairGuide.objects.published().filter(purpose=RepairGuide.Purpose.EMERGENCY).order_by("order")
     return (
         Problem.objects.published()
+        .select_related("source_article")  # the footer's source link
         .prefetch_related("vehicles", Prefetch("guides", queryset=emergency, to_attr="emergency_guides"))
         .order_by("title")
     )
 
 
 def published_problem(slug: str) -> Problem:
-    return get_object_or_404(Problem.objects.published(), slug=slug)
+    return get_object_or_404(Problem.objects.published().select_related("source_article"), slug=slug)
 
 
 def published_version(problem: Problem) -> DiagnosisVersion | None:

@@ -77,12 +77,20 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+
+# The site's own words (every page): set them for another site; unset, they are translated.
+SITE_NAME = os.environ.get("SITE_NAME") or _("Micra boot lock help")
+SITE_TAGLINE = os.environ.get("SITE_TAGLINE") or _("Boot won't open?")
+SITE_DESCRIPTION = os.environ.get("SITE_DESCRIPTION") or _(
+    "Get the boot of your Nissan Micra K12 open now, find out what failed, fix it or ask the dealer for a free repair."
+)
 
 
 def database_from_env() -> dict:

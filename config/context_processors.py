@@ -1,0 +1,8 @@
+"""What every page shows about the site itself: its name and default words, from settings, so a
+second site (or a second fault) needs no template change."""
+
+from django.conf import settings
+
+
+def site(request):
+    return {"site": {"name": settings.SITE_NAME, "tagline": settings.SITE_TAGLINE, "description": settings.SITE_DESCRIPTION}}

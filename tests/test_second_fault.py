@@ -1,0 +1,55 @@
+"""A second fault beside the Micra boot lock: nothing boot-specific leaks into it, empty sections
+stay hidden, and the admin's choice lists keep each fault's items apart."""
+
+import re
+
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.factories import make_guide, make_problem, make_version
+from tests.pagetext import read_page
+from troubleshooter.models import Cause, DiagnosisVersion, Question
+from troubleshooter.services import copy_version
+
+
+def options(html, name):
+    select = re.search(rf'<select name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def test_a_new_fault_shows_only_the_sections_it_has(client, content):
+    problem = make_problem(title="Fuel flap will not open", short_title="Fuel flap")
+    make_version(problem)
+    overview = read_page(client.get(problem.get_absolute_url()).content.decode())[0]
+    assert "Fuel flap will not open" in overview and "What causes it" in overview
+    for empty in ("What it costs", "Ask the dealer for a free repair", "What owners say", "Which cars"):
+        assert empty not in overview, empty
+    assert "Source:" not in overview  # no source article yet: no link to a page that isn't there
+    assert "boot" not in overview.lower().replace("micra boot lock help", "")  # the site's name is a setting
+    home = read_page(client.get(reverse("troubleshooter:home")).content.decode())[0]
+    assert "Fuel flap will not open" in home and "Source: Carnews" in home  # the Micra keeps its own
+
+
+@override_settings(SITE_NAME="Fuel flap help", SITE_TAGLINE="Flap stuck?")
+def test_the_site_name_comes_from_settings(client, content):
+    html = client.get(reverse("guides:faq_list", kwargs={"problem_slug": "micra-k12-boot-lock"})).content.decode()
+    assert "<title>Questions and answers · Fuel flap help</title>" in html
+    assert ">Fuel flap help</a>" in html and "Micra boot lock help" not in html
+
+
+def test_choice_lists_offer_only_the_same_faults_items(admin_client, content):
+    other = make_problem(title="Fuel flap will not open", short_title="Fuel flap")
+    other_guide = make_guide(other, title="Replace the fuel flap actuator")
+    make_version(other, status="draft")
+    draft = copy_version(DiagnosisVersion.objects.get(status="published", problem__slug="micra-k12-boot-lock"))
+    cause = Cause.objects.get(version=draft, slug="mechanism-seized")
+    html = admin_client.get(reverse("admin:troubleshooter_cause_change", args=[cause.pk])).content.decode()
+    guides = options(html, "guide_links-0-guide")
+    assert other_guide.title not in guides and any("boot" in g.lower() for g in guides)
+    versions = options(html, "version")
+    assert versions and all("Fuel flap" not in v for v in versions)
+
+    question = Question.objects.filter(version=draft).first()
+    html = admin_client.get(reverse("admin:troubleshooter_question_change", args=[question.pk])).content.decode()
+    assert other_guide.title not in options(html, "how_to_guide")
