@@ -13,11 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import RepairGuide
 from troubleshooter import services
+from troubleshooter.glance import glance, setup_steps
 from troubleshooter.grid import GridForm
 from troubleshooter.history import HistoryAdmin
 from troubleshooter.models import (
@@ -58,10 +59,60 @@ class ProblemForm(forms.ModelForm):
 class ProblemAdmin(HistoryAdmin):
     form = ProblemForm
     actions = HistoryAdmin.PUBLISH_ACTIONS
-    list_display = ["title", "status"]
+    list_display = ["title", "status", "glance_link"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["vehicles"]
+    readonly_fields = ["setup"]
+
+    @admin.display(description=_("at a glance"))
+    def glance_link(self, obj):
+        url = reverse("admin:troubleshooter_problem_glance", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("What owners did"))
+
+    @admin.display(description=_("set-up, step by step"))
+    def setup(self, obj):
+        """A new fault's steps in a working order: what is done, and a link to the next thing."""
+        if obj.pk is None:
+            return _("Save the problem first (as a draft): its set-up steps then show here.")
+        rows = format_html_join(
+            "",
+            '<li class="{}"><strong>{} {}</strong>: {} · <a href="{}">{}</a></li>',
+            (
+                (
+                    "setup-done" if step.done else "setup-todo",
+                    "✓" if step.done else "○",
+                    step.title,
+                    step.detail,
+                    step.url,
+                    step.link_text,
+                )
+                for step in setup_steps(obj)
+            ),
+        )
+        return format_html('<ol class="setup-steps">{}</ol>', rows)
+
+    def get_urls(self):
+        glance_url = path(
+            "<path:object_id>/glance/", self.admin_site.admin_view(self.glance_view), name="troubleshooter_problem_glance"
+        )
+        return [glance_url, *super().get_urls()]
+
+    def glance_view(self, request, object_id):
+        """What owners did with the live diagnosis, and the owner situations on live and draft."""
+        problem = self.get_object(request, object_id)
+        if problem is None:
+            raise Http404
+        if not self.has_view_permission(request, problem):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": problem,
+            "title": _("At a glance: %(p)s") % {"p": problem.title},
+            "glance": glance(problem),
+        }
+        return TemplateResponse(request, "admin/troubleshooter/problem/glance.html", context)
 
 
 # How each diagnosis model reaches its problem, for choice lists that stay within one problem.

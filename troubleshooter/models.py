@@ -468,6 +468,33 @@ class Feedback(models.Model):
         return f"{self.cause}: {'solved' if self.solved else 'not solved'}"
 
 
+class WalkCount(models.Model):
+    """How owners use a diagnosis version, counted per day: walks started, outcomes reached,
+    and questions answered "not sure" (or "can't do it now") on the way to an outcome.
+
+    Counts of pages shown, not of people: a reload counts again. Nothing about who.
+    """
+
+    class Kind(models.TextChoices):
+        STARTED = "started", _("walks started")
+        ENDED = "ended", _("ended on this outcome")
+        UNSURE = "unsure", _("answered “not sure” to this question")
+
+    version = models.ForeignKey(DiagnosisVersion, on_delete=models.CASCADE, related_name="walk_counts")
+    day = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.SlugField(max_length=80, blank=True, help_text=_("The outcome's or the question's slug."))
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("walk count")
+        verbose_name_plural = _("walk counts")
+        constraints = [models.UniqueConstraint(fields=["version", "day", "kind", "key"], name="walkcount_unique_day")]
+
+    def __str__(self):
+        return f"{self.version} {self.day} {self.kind} {self.key}: {self.count}"
+
+
 class SearchEntry(models.Model):
     """One published sign, guide or FAQ, flattened for full-text search.
 

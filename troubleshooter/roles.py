@@ -20,8 +20,14 @@ DEALER_LIAISON = "Dealer liaison"
 CONTENT_APPS = ("troubleshooter", "guides")
 ALL_ACTIONS = ("add", "change", "delete", "view")
 # Not content: owners' personal data, dealers, and what owners sent us (read-only for editors).
-NOT_CONTENT = {"guides.goodwillrequest", "guides.dealer", "troubleshooter.feedback", "troubleshooter.searchentry"}
-EDITORS_VIEW_ONLY = {"troubleshooter.feedback"}
+NOT_CONTENT = {
+    "guides.goodwillrequest",
+    "guides.dealer",
+    "troubleshooter.feedback",
+    "troubleshooter.searchentry",
+    "troubleshooter.walkcount",
+}
+EDITORS_VIEW_ONLY = {"troubleshooter.feedback", "troubleshooter.walkcount"}
 DEALER_LIAISON_MODELS = {
     "guides.goodwillrequest": ("change", "view", "delete"),
     "guides.dealer": ALL_ACTIONS,

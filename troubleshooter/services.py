@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import reversion
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guides.models import RepairGuide
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question
+from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkCount
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 
@@ -121,6 +121,19 @@ def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str =
         cause=cause, client=client, defaults={"solved": solved, "answers": answers[:1000]}
     )
     return feedback
+
+
+def count_walk(version_id: int, kind: str, keys=("",)) -> None:
+    """Add one to today's count for each key (an upsert that is safe under concurrent walks)."""
+    today = timezone.localdate()
+    for key in keys:
+        lookup = {"version_id": version_id, "day": today, "kind": kind, "key": key[:80]}
+        if not WalkCount.objects.filter(**lookup).update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    WalkCount.objects.create(**lookup, count=1)
+            except IntegrityError:  # another request created it first
+                WalkCount.objects.filter(**lookup).update(count=F("count") + 1)
 
 
 def problem_publish_faults(problem: Problem) -> list[str]:

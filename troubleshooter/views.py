@@ -18,7 +18,7 @@ from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
-from troubleshooter.models import DiagnosisVersion, SearchEntry
+from troubleshooter.models import DiagnosisVersion, SearchEntry, WalkCount
 from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context, search_context
 from troubleshooter.search import search as search_content
 
@@ -138,11 +138,29 @@ def diagnosis(request, slug):
         return redirect(diagnosis_url(problem, canonical))
 
     result = evaluate(model, state, ask=ask or None)
+    if preview is None and not request.user.is_staff and not any(feedback_params(request).values()):
+        count_walk(model, state, result, ask)
     context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
     if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
         push_url(response, diagnosis_url(problem, canonical))
     return private_preview(response, preview)
+
+
+def count_walk(model, state, result, ask) -> None:
+    """For the editors' "at a glance" page: walks started, outcomes reached, "not sure" answers."""
+    version_id = model.causes[0].obj.version_id
+    if not state and not ask:
+        services.count_walk(version_id, WalkCount.Kind.STARTED)
+    elif result.finished:
+        services.count_walk(version_id, WalkCount.Kind.ENDED, [result.leader.cause.slug])
+        unsure = [
+            slug
+            for slug, answers in state.items()
+            if any((a := model.question_by_slug[slug].answer(answer)) is not None and a.no_evidence for answer in answers)
+        ]
+        if unsure:
+            services.count_walk(version_id, WalkCount.Kind.UNSURE, unsure)
 
 
 def diagnosis_from_sign(request, slug, sign_slug):

@@ -1,0 +1,56 @@
+"""The editors' "at a glance" page and a new fault's set-up steps."""
+
+from django.urls import reverse
+
+from tests.factories import make_problem, make_version
+from tests.pagetext import read_page
+from troubleshooter.models import Cause, Feedback, WalkCount
+
+
+def glance_text(admin_client, problem):
+    response = admin_client.get(reverse("admin:troubleshooter_problem_glance", args=[problem.pk]))
+    assert response.status_code == 200
+    return read_page(response.content.decode())[0]
+
+
+def test_what_owners_did_is_counted_and_shown(admin_client, client, db):
+    version = make_version()
+    problem = version.problem
+    start = reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
+    client.get(start)
+    client.get(start)
+    response = client.get(f"{start}?signs=answered&signs=rain&test=not-sure", follow=True)
+    assert "The switch" in response.content.decode()  # the outcome page
+    admin_client.get(start)  # staff are not owners
+    Feedback.objects.create(cause=Cause.objects.get(version=version, slug="switch"), solved=True)
+
+    assert WalkCount.objects.get(kind="started").count == 2
+    text = glance_text(admin_client, problem)
+    assert "2 walks started" in text
+    assert "Switch 1 1 1" in text  # ended here, tried it, solved it
+    assert "Test? 1" in text  # the question answered "not sure"
+
+
+def test_a_new_fault_lists_its_set_up_steps_in_order(admin_client, db):
+    problem = make_problem(status="draft")
+    change = reverse("admin:troubleshooter_problem_change", args=[problem.pk])
+    text = read_page(admin_client.get(change).content.decode())[0]
+    assert "○ A diagnosis (draft) : none yet · Start one" in text
+    add = reverse("admin:troubleshooter_diagnosisversion_add") + f"?problem={problem.pk}&number=1"
+    assert f'href="{add.replace("&", "&amp;")}"' in admin_client.get(change).content.decode()
+    assert admin_client.get(add).status_code == 200
+
+    make_version(problem, status="draft")
+    text = read_page(admin_client.get(change).content.decode())[0]
+    assert "✓ The check passes : no faults" in text
+    assert "○ The diagnosis is live" in text and "○ The problem is on the site" in text
+
+
+def test_the_situations_show_live_and_draft_side_by_side(admin_client, content):
+    from troubleshooter.models import DiagnosisVersion, Problem
+    from troubleshooter.services import copy_version
+
+    problem = Problem.objects.get()
+    copy_version(DiagnosisVersion.objects.get(status="published"))
+    text = glance_text(admin_client, problem)
+    assert "Live: 26 of 30 end on what fixed the car · Draft: 26 of 30" in text

@@ -1,0 +1,187 @@
+"""Reads for the editors' pages about one problem: how owners use its diagnosis ("at a glance")
+and which set-up steps a new fault still needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from guides.models import RepairGuide
+from troubleshooter.models import Cause, DiagnosisVersion, Problem, Question, WalkCount
+from troubleshooter.selectors import draft_version, published_version
+from troubleshooter.services import check_version
+from troubleshooter.situations import version_report
+
+
+@dataclass
+class CauseRow:
+    cause: Cause
+    ended: int
+    tried: int
+    solved: int
+
+
+@dataclass
+class SituationRow:
+    words: str
+    source_url: str
+    held_out: bool
+    expected: str
+    live: str | None
+    draft: str | None
+
+
+@dataclass
+class Glance:
+    problem: Problem
+    live: DiagnosisVersion | None
+    draft: DiagnosisVersion | None
+    started: int = 0
+    causes: list[CauseRow] = field(default_factory=list)
+    unsure: list[tuple[Question, int]] = field(default_factory=list)
+    situations: list[SituationRow] = field(default_factory=list)
+    accuracy: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def glance(problem: Problem) -> Glance:
+    """What owners did with the live diagnosis, and the owner situations on live and draft."""
+    live, draft = published_version(problem), draft_version(problem)
+    result = Glance(problem, live, draft)
+    if live is not None:
+        counts = WalkCount.objects.filter(version=live).values("kind", "key").annotate(total=Sum("count"))
+        by_kind: dict[str, dict[str, int]] = {}
+        for row in counts:
+            by_kind.setdefault(row["kind"], {})[row["key"]] = row["total"]
+        result.started = sum(by_kind.get(WalkCount.Kind.STARTED, {}).values())
+        ended = by_kind.get(WalkCount.Kind.ENDED, {})
+        causes = Cause.objects.filter(version=live).annotate(
+            tried=Count("feedback"), solved=Count("feedback", filter=Q(feedback__solved=True))
+        )
+        result.causes = [CauseRow(c, ended.get(c.slug, 0), c.tried, c.solved) for c in causes.order_by("order", "pk")]
+        unsure = by_kind.get(WalkCount.Kind.UNSURE, {})
+        questions = {q.slug: q for q in Question.objects.filter(version=live, slug__in=unsure)}
+        result.unsure = sorted(
+            ((questions[slug], n) for slug, n in unsure.items() if slug in questions), key=lambda item: -item[1]
+        )
+    reports = {name: version_report(version) for name, version in (("live", live), ("draft", draft)) if version}
+    ends = {name: {run.situation.pk: run.ended_on for run in report.runs} for name, report in reports.items()}
+    for name, report in reports.items():
+        result.accuracy[name] = report.accuracy(report.runs)
+    if reports:
+        runs = next(iter(reports.values())).runs
+        result.situations = [
+            SituationRow(
+                run.situation.words,
+                run.situation.source_url,
+                run.situation.held_out,
+                run.situation.expected_cause,
+                ends.get("live", {}).get(run.situation.pk),
+                ends.get("draft", {}).get(run.situation.pk),
+            )
+            for run in runs
+        ]
+    return result
+
+
+@dataclass
+class SetupStep:
+    title: str
+    done: bool
+    detail: str
+    url: str
+    link_text: str
+
+
+def add_url(model, **prefill) -> str:
+    """The admin's add form for `model`, with fields filled in from the address."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    return f"{url}?{urlencode(prefill)}" if prefill else url
+
+
+def setup_steps(problem: Problem) -> list[SetupStep]:
+    """A new fault's set-up in a working order, each step with what is there and where to go next."""
+    live, draft = published_version(problem), draft_version(problem)
+    version = draft or live
+    guides = RepairGuide.objects.filter(problem=problem)
+    steps = [
+        SetupStep(
+            _("Which cars"),
+            problem.vehicles.exists(),
+            ", ".join(str(v) for v in problem.vehicles.all()) or _("none chosen yet"),
+            reverse("admin:troubleshooter_problem_change", args=[problem.pk]),
+            _("Choose them on this form"),
+        ),
+        SetupStep(
+            _("Repair guides"),
+            guides.exists(),
+            _("%(n)d guide(s), %(p)d published") % {"n": guides.count(), "p": guides.filter(status="published").count()},
+            add_url(RepairGuide, problem=problem.pk),
+            _("Add a guide"),
+        ),
+    ]
+    if version is None:
+        number = DiagnosisVersion.objects.filter(problem=problem).count() + 1
+        steps.append(
+            SetupStep(
+                _("A diagnosis (draft)"),
+                False,
+                _("none yet"),
+                add_url(DiagnosisVersion, problem=problem.pk, number=number),
+                _("Start one"),
+            )
+        )
+        return steps
+    causes = Cause.objects.filter(version=version)
+    questions = Question.objects.filter(version=version)
+    version_url = reverse("admin:troubleshooter_diagnosisversion_change", args=[version.pk])
+    faults = check_version(version)
+    steps += [
+        SetupStep(_("A diagnosis (draft)"), True, str(version), version_url, _("Open it")),
+        SetupStep(
+            _("Causes, with one “something else”"),
+            causes.count() >= 2 and causes.filter(kind=Cause.Kind.CATCH_ALL).exists(),
+            _("%(n)d cause(s)") % {"n": causes.count()},
+            add_url(Cause, version=version.pk),
+            _("Add a cause"),
+        ),
+        SetupStep(
+            _("Questions and their answers"),
+            questions.exists(),
+            _("%(n)d question(s)") % {"n": questions.count()},
+            add_url(Question, version=version.pk),
+            _("Add a question"),
+        ),
+        SetupStep(
+            _("What each answer says about each cause"),
+            not any("separates no causes" in f or "never leads" in f for f in faults) and questions.exists(),
+            _("the causes x answers grid"),
+            reverse("admin:troubleshooter_diagnosisversion_grid", args=[version.pk]),
+            _("Open the grid"),
+        ),
+        SetupStep(
+            _("The check passes"),
+            not faults,
+            "; ".join(faults) if faults else _("no faults"),
+            version_url,
+            _("Fix what it names"),
+        ),
+        SetupStep(
+            _("The diagnosis is live"),
+            live is not None,
+            str(live) if live else _("publish the draft from the list of versions"),
+            reverse("admin:troubleshooter_diagnosisversion_changelist") + f"?problem__id__exact={problem.pk}",
+            _("Versions"),
+        ),
+        SetupStep(
+            _("The problem is on the site"),
+            problem.is_published,
+            _("published") if problem.is_published else _("a draft: set its status to published"),
+            reverse("admin:troubleshooter_problem_change", args=[problem.pk]),
+            _("Publish it on this form"),
+        ),
+    ]
+    return steps
