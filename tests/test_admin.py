@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-DERIVED = {"troubleshooter.SearchEntry", "troubleshooter.WalkCount"}  # rebuilt from the content, or counted; never edited
+DERIVED = {"troubleshooter.SearchEntry", "troubleshooter.WalkEvent"}  # rebuilt from the content, or counted; never edited
 
 
 def content_models():

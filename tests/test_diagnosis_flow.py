@@ -220,9 +220,8 @@ def test_queries_per_step_stay_bounded_whatever_the_number_of_answers(client, co
         SWITCH,
         "signs=answered&signs=no-click&remote=not-tried&starts=yes&button=cannot&behind-trim=yes&bridge=nothing&latch=moves-freely&wires=clean",
     ):
-        # 12 to show the step, and up to 4 to count it for the editors (update, or the day's
-        # first insert in its savepoint).
-        with django_assert_max_num_queries(16):
+        # 12 to show the step, and one insert to count it for the editors' "at a glance" page.
+        with django_assert_max_num_queries(13):
             assert get(client, query).status_code == 200
 
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.factories import make_problem, make_version
 from tests.pagetext import read_page
-from troubleshooter.models import Cause, Feedback, WalkCount
+from troubleshooter.models import Cause, Feedback, WalkEvent
 
 
 def glance_text(admin_client, problem):
@@ -24,7 +24,7 @@ def test_what_owners_did_is_counted_and_shown(admin_client, client, db):
     admin_client.get(start)  # staff are not owners
     Feedback.objects.create(cause=Cause.objects.get(version=version, slug="switch"), solved=True)
 
-    assert WalkCount.objects.get(kind="started").count == 2
+    assert WalkEvent.objects.filter(kind="started").count() == 2
     text = glance_text(admin_client, problem)
     assert "2 walks started" in text
     assert "Switch 1 1 1" in text  # ended here, tried it, solved it

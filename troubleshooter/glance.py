@@ -3,15 +3,16 @@ and which set-up steps a new fault still needs."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from guides.models import RepairGuide
-from troubleshooter.models import Cause, DiagnosisVersion, Problem, Question, WalkCount
+from troubleshooter.models import Cause, DiagnosisVersion, Problem, Question, WalkEvent
 from troubleshooter.selectors import draft_version, published_version
 from troubleshooter.services import check_version
 from troubleshooter.situations import version_report
@@ -52,21 +53,19 @@ def glance(problem: Problem) -> Glance:
     live, draft = published_version(problem), draft_version(problem)
     result = Glance(problem, live, draft)
     if live is not None:
-        counts = WalkCount.objects.filter(version=live).values("kind", "key").annotate(total=Sum("count"))
-        by_kind: dict[str, dict[str, int]] = {}
-        for row in counts:
-            by_kind.setdefault(row["kind"], {})[row["key"]] = row["total"]
-        result.started = sum(by_kind.get(WalkCount.Kind.STARTED, {}).values())
-        ended = by_kind.get(WalkCount.Kind.ENDED, {})
+        events = WalkEvent.objects.filter(version=live)
+        result.started = events.filter(kind=WalkEvent.Kind.STARTED).count()
+        ended = Counter()
+        unsure = Counter()
+        for cause_slug, unsure_slugs in events.filter(kind=WalkEvent.Kind.ENDED).values_list("cause", "unsure").iterator():
+            ended[cause_slug] += 1
+            unsure.update(unsure_slugs.split())
         causes = Cause.objects.filter(version=live).annotate(
             tried=Count("feedback"), solved=Count("feedback", filter=Q(feedback__solved=True))
         )
-        result.causes = [CauseRow(c, ended.get(c.slug, 0), c.tried, c.solved) for c in causes.order_by("order", "pk")]
-        unsure = by_kind.get(WalkCount.Kind.UNSURE, {})
-        questions = {q.slug: q for q in Question.objects.filter(version=live, slug__in=unsure)}
-        result.unsure = sorted(
-            ((questions[slug], n) for slug, n in unsure.items() if slug in questions), key=lambda item: -item[1]
-        )
+        result.causes = [CauseRow(c, ended[c.slug], c.tried, c.solved) for c in causes.order_by("order", "pk")]
+        questions = {q.slug: q for q in Question.objects.filter(version=live, slug__in=list(unsure))}
+        result.unsure = [(questions[slug], n) for slug, n in unsure.most_common() if slug in questions]
     reports = {name: version_report(version) for name, version in (("live", live), ("draft", draft)) if version}
     ends = {name: {run.situation.pk: run.ended_on for run in report.runs} for name, report in reports.items()}
     for name, report in reports.items():

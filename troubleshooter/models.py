@@ -4,6 +4,7 @@ import reversion
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -468,31 +469,31 @@ class Feedback(models.Model):
         return f"{self.cause}: {'solved' if self.solved else 'not solved'}"
 
 
-class WalkCount(models.Model):
-    """How owners use a diagnosis version, counted per day: walks started, outcomes reached,
-    and questions answered "not sure" (or "can't do it now") on the way to an outcome.
+class WalkEvent(models.Model):
+    """One step of an owner's walk that the editors' "at a glance" page counts: a walk started,
+    or an outcome reached (with the questions answered "not sure" or "not now" on the way).
 
-    Counts of pages shown, not of people: a reload counts again. Nothing about who.
+    One INSERT per counted page, whatever the number of answers. Pages shown, not people: a
+    reload counts again. Nothing about who.
     """
 
     class Kind(models.TextChoices):
-        STARTED = "started", _("walks started")
-        ENDED = "ended", _("ended on this outcome")
-        UNSURE = "unsure", _("answered “not sure” to this question")
+        STARTED = "started", _("walk started")
+        ENDED = "ended", _("outcome reached")
 
-    version = models.ForeignKey(DiagnosisVersion, on_delete=models.CASCADE, related_name="walk_counts")
-    day = models.DateField()
+    version = models.ForeignKey(DiagnosisVersion, on_delete=models.CASCADE, related_name="walk_events")
+    day = models.DateField(default=timezone.localdate, db_index=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    key = models.SlugField(max_length=80, blank=True, help_text=_("The outcome's or the question's slug."))
-    count = models.PositiveIntegerField(default=0)
+    cause = models.SlugField(max_length=80, blank=True, help_text=_("The outcome reached."))
+    unsure = models.CharField(max_length=500, blank=True, help_text=_("Slugs of the questions answered “not sure”."))
 
     class Meta:
-        verbose_name = _("walk count")
-        verbose_name_plural = _("walk counts")
-        constraints = [models.UniqueConstraint(fields=["version", "day", "kind", "key"], name="walkcount_unique_day")]
+        verbose_name = _("walk event")
+        verbose_name_plural = _("walk events")
+        indexes = [models.Index(fields=["version", "kind"], name="walkevent_version_kind")]
 
     def __str__(self):
-        return f"{self.version} {self.day} {self.kind} {self.key}: {self.count}"
+        return f"{self.version} {self.day} {self.kind} {self.cause}"
 
 
 class SearchEntry(models.Model):

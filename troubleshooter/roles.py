@@ -25,9 +25,9 @@ NOT_CONTENT = {
     "guides.dealer",
     "troubleshooter.feedback",
     "troubleshooter.searchentry",
-    "troubleshooter.walkcount",
+    "troubleshooter.walkevent",
 }
-EDITORS_VIEW_ONLY = {"troubleshooter.feedback", "troubleshooter.walkcount"}
+EDITORS_VIEW_ONLY = {"troubleshooter.feedback", "troubleshooter.walkevent"}
 DEALER_LIAISON_MODELS = {
     "guides.goodwillrequest": ("change", "view", "delete"),
     "guides.dealer": ALL_ACTIONS,

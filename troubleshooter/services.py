@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import reversion
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guides.models import RepairGuide
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkCount
+from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkEvent
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 
@@ -123,17 +123,9 @@ def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str =
     return feedback
 
 
-def count_walk(version_id: int, kind: str, keys=("",)) -> None:
-    """Add one to today's count for each key (an upsert that is safe under concurrent walks)."""
-    today = timezone.localdate()
-    for key in keys:
-        lookup = {"version_id": version_id, "day": today, "kind": kind, "key": key[:80]}
-        if not WalkCount.objects.filter(**lookup).update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    WalkCount.objects.create(**lookup, count=1)
-            except IntegrityError:  # another request created it first
-                WalkCount.objects.filter(**lookup).update(count=F("count") + 1)
+def count_walk(version_id: int, kind: str, cause: str = "", unsure: list[str] | tuple = ()) -> None:
+    """Note one started walk or one outcome reached, for the editors' "at a glance" page."""
+    WalkEvent.objects.create(version_id=version_id, kind=kind, cause=cause[:80], unsure=" ".join(unsure)[:500])
 
 
 def problem_publish_faults(problem: Problem) -> list[str]:

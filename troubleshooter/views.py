@@ -18,7 +18,7 @@ from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
-from troubleshooter.models import DiagnosisVersion, SearchEntry, WalkCount
+from troubleshooter.models import DiagnosisVersion, SearchEntry, WalkEvent
 from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context, search_context
 from troubleshooter.search import search as search_content
 
@@ -151,16 +151,14 @@ def count_walk(model, state, result, ask) -> None:
     """For the editors' "at a glance" page: walks started, outcomes reached, "not sure" answers."""
     version_id = model.causes[0].obj.version_id
     if not state and not ask:
-        services.count_walk(version_id, WalkCount.Kind.STARTED)
+        services.count_walk(version_id, WalkEvent.Kind.STARTED)
     elif result.finished:
-        services.count_walk(version_id, WalkCount.Kind.ENDED, [result.leader.cause.slug])
         unsure = [
             slug
             for slug, answers in state.items()
             if any((a := model.question_by_slug[slug].answer(answer)) is not None and a.no_evidence for answer in answers)
         ]
-        if unsure:
-            services.count_walk(version_id, WalkCount.Kind.UNSURE, unsure)
+        services.count_walk(version_id, WalkEvent.Kind.ENDED, result.leader.cause.slug, unsure)
 
 
 def diagnosis_from_sign(request, slug, sign_slug):
