@@ -45,3 +45,14 @@ def test_a_problem_with_a_sound_diagnosis_can_be_published(admin_client, content
     admin_client.post(url, {"action": "publish_items", "_selected_action": [problem.pk]})
     problem.refresh_from_db()
     assert problem.status == "published"
+
+
+def test_saving_a_draft_says_owners_cannot_see_it(admin_client, content):
+    faq = FAQ.objects.first()
+    url = reverse("admin:guides_faq_change", args=[faq.pk])
+    data = form_values(admin_client.get(url).content.decode()) | {"status": "draft"}
+    page = admin_client.post(url, data, follow=True).content.decode()
+    assert "is a draft: owners don" in page
+    data["status"] = "published"
+    page = admin_client.post(url, data, follow=True).content.decode()
+    assert "is a draft" not in page

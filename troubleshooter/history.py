@@ -42,6 +42,16 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             self.message_user(request, _("Not published: %(r)s") % {"r": refusal}, messages.ERROR)
         self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Say plainly whether owners can see what was just saved.
+        if getattr(obj, "status", None) == "draft" and hasattr(obj, "is_published"):
+            self.message_user(
+                request,
+                _("“%(item)s” is a draft: owners don't see it until it is published.") % {"item": obj},
+                messages.WARNING,
+            )
+
     def in_use(self, obj) -> list[str]:
         """What uses `obj` and must not lose it (in plain words); a delete is refused while any."""
         return []
