@@ -63,3 +63,129 @@ def test_an_editor_moves_a_step_up_and_owners_see_the_new_order(browser, live_se
     expect(steps.nth(0)).to_contain_text(second.title)
     expect(steps.nth(1)).to_contain_text(first.title)
     context.close()
+
+
+def log_in(page, live_server):
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long pass phrase")
+    page.get_by_role("button", name="Log in").click()
+
+
+def save(page, button="Save and continue editing"):
+    page.get_by_role("button", name=button, exact=True).first.click()
+    expect(page.locator(".messagelist")).to_be_visible()
+
+
+def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_content, django_user_model):
+    """From an empty problem to a working diagnosis on the public site, only through the admin,
+    following the set-up steps; it stays off the site until its diagnosis is sound."""
+    from troubleshooter.models import Problem
+
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a long pass phrase")
+    context = browser.new_context(viewport=DESK)
+    page = context.new_page()
+    log_in(page, live_server)
+
+    # 1. The problem, as a draft.
+    page.goto(f"{live_server.url}/admin/troubleshooter/problem/add/")
+    page.locator("#id_title").fill("Fuel flap will not open")
+    page.locator("#id_short_title").fill("Fuel flap")
+    page.locator("#id_summary").fill("The fuel flap stays shut.")
+    page.locator("#id_vehicles_from").select_option(index=0)
+    page.locator("#id_vehicles_add").click()
+    save(page)
+    expect(page.locator(".messagelist")).to_contain_text("is a draft: owners don't see it")
+    public = f"{live_server.url}/problems/fuel-flap-will-not-open/diagnose/"
+
+    # 2. Its diagnosis, started from the set-up steps.
+    page.get_by_role("link", name="Start one").click()
+    save(page)
+    problem_url = (
+        f"{live_server.url}/admin/troubleshooter/problem/{Problem.objects.get(slug='fuel-flap-will-not-open').pk}/change/"
+    )
+
+    # 3. Three causes: two faults and the catch-all.
+    for slug, name, rate, kind in (
+        ("actuator", "The flap motor", "50", "fault"),
+        ("cable", "The release cable", "40", "fault"),
+        ("something-else", "Something else", "10", "catch_all"),
+    ):
+        page.goto(problem_url)
+        page.get_by_role("link", name="Add a cause").click()
+        page.locator("#id_name").fill(name)
+        page.locator("#id_name").press("Tab")
+        page.locator("#id_slug").fill(slug)
+        page.locator("#id_kind").select_option(kind)
+        page.locator("#id_base_rate").fill(rate)
+        page.locator("#id_title").fill(f"{name} has failed")
+        page.locator("#id_explanation").fill(f"Why it is {name.lower()}.")
+        page.locator("#id_next_step").fill("Take it to a garage.")
+        save(page)
+
+    # 4. One question with its answers.
+    page.goto(problem_url)
+    page.get_by_role("link", name="Add a question").click()
+    page.locator("#id_prompt").fill("What happens when you pull the flap lever?")
+    page.locator("#id_prompt").press("Tab")  # the admin fills in an address name; shorten it
+    page.locator("#id_slug").fill("lever")
+    for n, (label, slug, unsure) in enumerate(
+        (
+            ("A click", "click", False),
+            ("Nothing at all", "nothing", False),
+            ("It opens", "opens", False),
+            ("Not sure", "not-sure", True),
+        )
+    ):
+        if n > 0:
+            page.locator("#answers-group .add-row a").click()
+        page.locator(f"#id_answers-{n}-label").fill(label)
+        page.locator(f"#id_answers-{n}-slug").fill(slug)
+        if unsure:
+            page.locator(f"#id_answers-{n}-no_evidence").check()
+    save(page)
+
+    # Not sound yet: the problem cannot go on the site.
+    page.goto(problem_url)
+    expect(page.locator(".setup-steps")).to_contain_text("separates no causes")
+    page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("has no live diagnosis yet")
+    assert page.request.get(public).status == 404
+
+    # 5. The marks, on the grid.
+    page.goto(problem_url)
+    page.get_by_role("link", name="Open the grid").click()
+    for answer, cause, effect in (
+        ("A click", "The flap motor", "points strongly to it"),
+        ("A click", "The release cable", "against"),
+        ("Nothing at all", "The release cable", "points strongly to it"),
+        ("Nothing at all", "The flap motor", "against"),
+        ("It opens", "The flap motor", "rules it out"),
+        ("It opens", "The release cable", "rules it out"),
+    ):
+        page.get_by_label(f"“{answer}” and “{cause}”").select_option(label=effect)
+    page.get_by_role("button", name="Save the grid").click()
+    expect(page.locator(".messagelist")).to_contain_text("Check of the draft: no faults.")
+
+    # 6. Publish the diagnosis, then the problem, from the lists.
+    page.goto(f"{live_server.url}/admin/troubleshooter/diagnosisversion/")
+    page.get_by_role("row", name="Fuel flap").get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator(".messagelist")).to_contain_text("is now live")
+    page.goto(f"{live_server.url}/admin/troubleshooter/problem/")
+    page.get_by_role("row", name="Fuel flap will not open").get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option("publish_items")
+    page.get_by_role("button", name="Run").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 item(s) changed.")
+
+    # 7. Owners: the diagnosis works on the public site.
+    owner = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = owner.new_page()
+    phone.goto(public)
+    expect(phone.get_by_role("heading", level=2)).to_contain_text("What happens when you pull the flap lever?")
+    phone.get_by_role("link", name="Nothing at all").click()
+    expect(phone.locator("#outcome-title")).to_have_text("The release cable has failed")
+    owner.close()
+    context.close()
