@@ -23,9 +23,9 @@ from guides.models import (
     RepairGuide,
     SourceArticle,
 )
+from troubleshooter import services
 from troubleshooter.history import HistoryAdmin
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
-from troubleshooter.models import DiagnosisVersion, Question
 from troubleshooter.ordering import MoveUpDownMixin
 
 STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
@@ -73,8 +73,18 @@ class GuideStepInline(MarkdownPreviewMixin, admin.StackedInline):
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
+class RepairGuideForm(forms.ModelForm):
+    def clean_status(self):
+        # Also what a revert to an old draft revision goes through.
+        status = self.cleaned_data["status"]
+        if status != RepairGuide.Status.PUBLISHED and self.instance.pk and (faults := services.unpublish_faults(self.instance)):
+            raise ValidationError(faults)
+        return status
+
+
 @admin.register(RepairGuide)
 class RepairGuideAdmin(HistoryAdmin):
+    form = RepairGuideForm
     actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["title", "problem", "purpose", "difficulty", "status"]
     list_filter = ["problem", "purpose", "status"]
@@ -105,12 +115,7 @@ class RepairGuideAdmin(HistoryAdmin):
 
     def in_use(self, obj):
         """A guide the live diagnosis sends owners to (or shows as a how-to) is in use."""
-        live = DiagnosisVersion.Status.PUBLISHED
-        causes = obj.cause_links.filter(cause__version__status=live).select_related("cause")
-        questions = Question.objects.filter(how_to_guide=obj, version__status=live)
-        return [_("The live diagnosis sends owners to it from “%(c)s”") % {"c": link.cause.name} for link in causes] + [
-            _("The live question “%(q)s” shows it under “How do I check this?”") % {"q": q.prompt} for q in questions
-        ]
+        return services.guide_live_uses(obj)
 
 
 @admin.register(FAQ)

@@ -124,3 +124,31 @@ def test_the_history_shows_what_changed_old_and_new(admin_client, content):
     page = admin_client.get(url, {"version_id1": first.pk, "version_id2": second.pk}).content.decode()
     assert "roughly" in page  # the old wording, marked as removed
     assert "<del>" in page or "<del " in page
+
+
+def test_a_guide_the_live_diagnosis_uses_stays_published_list_form_or_revert(admin_client, content):
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    url = reverse("admin:guides_repairguide_changelist")
+    page = admin_client.post(url, {"action": "unpublish_items", "_selected_action": [guide.pk]}, follow=True).content.decode()
+    assert "Not taken off the site" in page and "The live diagnosis sends owners to it" in page
+    guide.refresh_from_db()
+    assert guide.status == "published"
+
+    change_url = reverse("admin:guides_repairguide_change", args=[guide.pk])
+    data = form_values(admin_client.get(change_url).content.decode())
+    response = admin_client.post(change_url, data | {"status": "draft"})
+    assert response.status_code == 200 and "stays published" in response.content.decode()
+
+    # An old revision in which it was a draft: reverting to it is refused the same way.
+    import reversion
+
+    RepairGuide.objects.filter(pk=guide.pk).update(status="draft")
+    with reversion.create_revision():
+        reversion.add_to_revision(RepairGuide.objects.get(pk=guide.pk))
+    RepairGuide.objects.filter(pk=guide.pk).update(status="published")
+    old = Version.objects.get_for_object(guide).first()
+    revert_url = reverse("admin:guides_repairguide_revision", args=[guide.pk, old.pk])
+    response = admin_client.post(revert_url, form_values(admin_client.get(revert_url).content.decode()))
+    assert response.status_code == 200 and "stays published" in response.content.decode()
+    guide.refresh_from_db()
+    assert guide.status == "published"

@@ -103,3 +103,22 @@ def test_the_command_creates_a_staff_user_in_a_group(db, capsys, django_user_mod
     assert client.login(username="sam", password=password)
     assert client.get(reverse("admin:guides_repairguide_changelist")).status_code == 200
     assert client.get(reverse("admin:guides_goodwillrequest_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("role, allowed", [(EDITORS, True), (DEALER_LIAISON, False)])
+def test_the_editors_own_pages_follow_the_roles(content, django_user_model, role, allowed):
+    from guides.models import FAQ
+    from troubleshooter.models import Problem
+    from troubleshooter.services import copy_version
+
+    client = staff(django_user_model, role)
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    faq = FAQ.objects.order_by("order").last()
+    pages = {
+        "grid": client.get(reverse("admin:troubleshooter_diagnosisversion_grid", args=[draft.pk])).status_code,
+        "glance": client.get(reverse("admin:troubleshooter_problem_glance", args=[Problem.objects.get().pk])).status_code,
+        "move": client.post(reverse("admin:guides_faq_move", args=[faq.pk, "up"])).status_code,
+        "history diff": client.get(reverse("admin:guides_faq_history", args=[faq.pk])).status_code,
+    }
+    ok = {"grid": 200, "glance": 200, "move": 302, "history diff": 200}
+    assert pages == (ok if allowed else dict.fromkeys(pages, 403))

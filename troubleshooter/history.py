@@ -39,7 +39,8 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
 
         changed, refusals = set_published(queryset, published)
         for refusal in refusals:
-            self.message_user(request, _("Not published: %(r)s") % {"r": refusal}, messages.ERROR)
+            words = _("Not published: %(r)s") if published else _("Not taken off the site: %(r)s")
+            self.message_user(request, words % {"r": refusal}, messages.ERROR)
         self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
 
     def save_model(self, request, obj, form, change):

@@ -136,12 +136,33 @@ def problem_publish_faults(problem: Problem) -> list[str]:
     return [_("“%(p)s”: %(fault)s") % {"p": problem.title, "fault": fault} for fault in check_version(live)]
 
 
+def guide_live_uses(guide: RepairGuide) -> list[str]:
+    """Where the live diagnosis sends owners to `guide`, in plain words (it must stay published)."""
+    live = DiagnosisVersion.Status.PUBLISHED
+    causes = guide.cause_links.filter(cause__version__status=live).select_related("cause")
+    questions = Question.objects.filter(how_to_guide=guide, version__status=live)
+    return [_("The live diagnosis sends owners to it from “%(c)s”") % {"c": link.cause.name} for link in causes] + [
+        _("The live question “%(q)s” shows it under “How do I check this?”") % {"q": q.prompt} for q in questions
+    ]
+
+
+def unpublish_faults(item) -> list[str]:
+    """Why an item may not be taken off the site: a guide the live diagnosis uses."""
+    if isinstance(item, RepairGuide) and (uses := guide_live_uses(item)):
+        return [_("“%(g)s” stays published: %(uses)s") % {"g": item.title, "uses": "; ".join(uses)}]
+    return []
+
+
 def set_published(items, published: bool) -> tuple[int, list[str]]:
-    """Publish or unpublish content items; problems only with a sound live diagnosis. (changed, refusals)"""
+    """Publish or unpublish content items; problems only with a sound live diagnosis, and never
+    a guide the live diagnosis uses off the site. (changed, refusals)"""
     status = "published" if published else "draft"
     changed, refusals = 0, []
     for item in items:
-        if published and isinstance(item, Problem) and (faults := problem_publish_faults(item)):
+        faults = problem_publish_faults(item) if published and isinstance(item, Problem) else []
+        if not published:
+            faults = unpublish_faults(item)
+        if faults:
             refusals += faults
             continue
         if item.status != status:
