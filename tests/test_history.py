@@ -152,3 +152,11 @@ def test_a_guide_the_live_diagnosis_uses_stays_published_list_form_or_revert(adm
     assert response.status_code == 200 and "stays published" in response.content.decode()
     guide.refresh_from_db()
     assert guide.status == "published"
+
+
+def test_deleting_a_draft_item_runs_the_check_and_names_what_broke(admin_client, content):
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    catch_all = Cause.objects.get(version=draft, kind=Cause.Kind.CATCH_ALL)
+    delete = reverse("admin:troubleshooter_cause_delete", args=[catch_all.pk])
+    page = admin_client.post(delete, {"post": "yes"}, follow=True).content.decode()
+    assert "Check of the draft: The diagnosis needs exactly one “something else” cause" in page

@@ -186,7 +186,20 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        version = self.version_of(form.instance)
+        self.report_check(request, self.version_of(form.instance))
+
+    def delete_model(self, request, obj):
+        version = self.version_of(obj)
+        super().delete_model(request, obj)
+        self.report_check(request, version)  # e.g. the cause that was the only one an answer pointed to
+
+    def delete_queryset(self, request, queryset):
+        versions = {self.version_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for version in versions:
+            self.report_check(request, version)
+
+    def report_check(self, request, version):
         for fault in services.check_version(version):
             self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
 
