@@ -36,8 +36,8 @@ def test_an_editor_changes_marks_and_how_common_in_one_save(admin_client, conten
     assert seized.base_rate == 33
     assert not Mark.objects.filter(pk=mark.pk).exists()
     assert Mark.objects.get(answer=unmarked, cause=seized).effect == -1
-    # One revision in the cause's history, and the live version untouched.
-    assert Version.objects.get_for_object(seized).count() == 1
+    # In the cause's history: as it was, and this change; the live version untouched.
+    assert Version.objects.get_for_object(seized).count() == 2
     assert live_marks == sorted(
         Mark.objects.filter(cause__version__status="published").values_list("answer__slug", "cause__slug", "effect")
     )
@@ -76,3 +76,26 @@ def test_the_live_version_grid_can_be_read_not_changed(admin_client, content):
     assert "can only be looked at" in page and "Save the grid" not in page
     data = form_values(page)
     assert admin_client.post(grid_url(live), data).status_code == 403
+
+
+def test_undoing_a_grid_change_from_history_touches_that_cause_only(admin_client, content):
+    live = DiagnosisVersion.objects.get(status="published")
+    changelist = reverse("admin:troubleshooter_diagnosisversion_changelist")
+    admin_client.post(changelist, {"action": "make_draft_copy", "_selected_action": [live.pk]})
+    draft = DiagnosisVersion.objects.get(status="draft")
+    wiring = Cause.objects.get(version=draft, slug="wiring-or-control")
+    before = sorted(Mark.objects.filter(cause__version=draft).values_list("answer_id", "cause_id", "effect"))
+    data = form_values(admin_client.get(grid_url(draft)).content.decode())
+    for key in data:
+        if key.startswith("mark-") and key.endswith(f"-{wiring.pk}") and data[key] in ("1", "2"):
+            data[key] = ""
+    admin_client.post(grid_url(draft), data)
+    assert Mark.objects.filter(cause__version=draft).count() < len(before)
+
+    baseline = Version.objects.get_for_object(wiring).order_by("pk").first()
+    revert = reverse("admin:troubleshooter_cause_revision", args=[wiring.pk, baseline.pk])
+    response = admin_client.post(revert, form_values(admin_client.get(revert).content.decode()))
+    assert response.status_code == 302
+    after = sorted(Mark.objects.filter(cause__version=draft).values_list("answer_id", "cause_id", "effect"))
+    assert after == before  # that cause's marks back, every other mark as it was
+    assert Mark.objects.filter(cause__version=live).count() == len(before)

@@ -25,7 +25,8 @@ def test_a_change_can_be_seen_and_reverted_to_its_old_value(admin_client, conten
     change(admin_client, faq, question="A mistake")
     history = admin_client.get(reverse("admin:guides_faq_history", args=[faq.pk])).content.decode()
     assert history.count("/history/") >= 2  # one link per revision
-    first = Version.objects.get_for_object(faq).order_by("pk").first()
+    baseline, first, _mistake = Version.objects.get_for_object(faq).order_by("pk")
+    assert baseline.field_dict["question"] == old  # kept before the first change, so it can be undone
     url = reverse("admin:guides_faq_revision", args=[faq.pk, first.pk])
     page = admin_client.get(url).content.decode()
     assert 'value="A first edit"' in page  # the old value, in the form, before anything changes
@@ -119,7 +120,7 @@ def test_the_history_shows_what_changed_old_and_new(admin_client, content):
     faq = FAQ.objects.first()
     change(admin_client, faq, question="How long does the repair take, roughly?")
     change(admin_client, faq, question="How long does the repair take?")
-    first, second = Version.objects.get_for_object(faq).order_by("pk")
+    _baseline, first, second = Version.objects.get_for_object(faq).order_by("pk")
     url = reverse("admin:guides_faq_compare", args=[faq.pk])
     page = admin_client.get(url, {"version_id1": first.pk, "version_id2": second.pk}).content.decode()
     assert "roughly" in page  # the old wording, marked as removed

@@ -9,11 +9,13 @@ field, with what changed in its followed items (steps, marks) too.
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from reversion_compare.admin import CompareVersionAdmin
 
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
+from troubleshooter.revisions import keep_baseline
 
 
 class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
@@ -34,10 +36,28 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
     def unpublish_items(self, request, queryset):
         self._set_published(request, queryset, False)
 
+    def changelist_view(self, request, extra_context=None):
+        # Not one revision around the whole list page (django-reversion's default, for list
+        # editing, which these lists don't use): an action such as "Make a draft copy" would put
+        # everything it touched into one revision, and reverting any one item would then revert
+        # (and delete) all of it. Actions and moves record their own revisions, item by item.
+        context = {"has_change_permission": self.has_change_permission(request)} | (extra_context or {})
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and (obj := self.get_object(request, unquote(object_id))) is not None:
+            keep_baseline([obj], request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def _set_published(self, request, queryset, published):
         from troubleshooter.services import set_published
 
-        changed, refusals = set_published(queryset, published)
+        items = list(queryset)
+        keep_baseline(items, request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Published") if published else _("Unpublished"))
+            changed, refusals = set_published(items, published)
         for refusal in refusals:
             words = _("Not published: %(r)s") if published else _("Not taken off the site: %(r)s")
             self.message_user(request, words % {"r": refusal}, messages.ERROR)

@@ -19,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from troubleshooter.revisions import keep_baseline
+
 PARKING = 10_000  # above any real number, below the field's limit
 
 
@@ -38,6 +40,9 @@ def move(obj, scope: str, direction: str) -> bool:
     for number, item in enumerate(siblings, start=1):
         item.order = number
     model.objects.bulk_update(siblings, ["order"])
+    if reversion.is_active():
+        for item in siblings:
+            reversion.add_to_revision(item)
     return True
 
 
@@ -92,12 +97,13 @@ class MoveUpDownMixin:
                 messages.ERROR,
             )
             return self.redirect_back(request)
+        siblings = list(type(obj).objects.filter(**{self.order_scope: getattr(obj, self.order_scope)}))
+        keep_baseline(siblings, request.user)
         with reversion.create_revision():
+            # Every item that was renumbered, so reverting the move puts them all back.
             reversion.set_user(request.user)
             reversion.set_comment(_("Moved up") if direction == "up" else _("Moved down"))
             moved = move(obj, self.order_scope, direction)
-            if moved:
-                reversion.add_to_revision(obj)
         if moved:
             self.message_user(request, _("“%(item)s” moved.") % {"item": obj}, messages.SUCCESS)
         else:

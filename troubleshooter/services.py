@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from guides.models import RepairGuide
 from troubleshooter.diagnosis import check_model
 from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkEvent
+from troubleshooter.revisions import keep_baseline
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 
@@ -69,6 +70,7 @@ def copy_version(version: DiagnosisVersion, note: str = "") -> DiagnosisVersion:
         links = list(cause.guide_links.all())
         old_pk = cause.pk
         cause.pk = None
+        cause._prefetched_objects_cache = {}  # the copy starts with none of the original's links
         cause.version = draft
         cause.save()
         cause_map[old_pk] = cause
@@ -78,12 +80,14 @@ def copy_version(version: DiagnosisVersion, note: str = "") -> DiagnosisVersion:
         answers = list(question.answers.all())
         old_pk = question.pk
         question.pk = None
+        question._prefetched_objects_cache = {}
         question.version = draft
         question.save()
         question_map[old_pk] = question
         for answer in answers:
             marks = list(answer.marks.all())
             answer.pk = None
+            answer._prefetched_objects_cache = {}
             answer.question = question
             answer.save()
             Mark.objects.bulk_create(
@@ -181,6 +185,13 @@ def save_grid(version: DiagnosisVersion, rates: dict[int, int], marks: dict[tupl
         raise VersionError([_("Version %(n)d is not a draft: make a draft copy to change it") % {"n": version.number}])
     causes = {cause.pk: cause for cause in Cause.objects.filter(version=version)}
     existing = {(m.answer_id, m.cause_id): m for m in Mark.objects.filter(cause__version=version)}
+    touched = {pk for pk, rate in rates.items() if pk in causes and causes[pk].base_rate != rate}
+    touched |= {
+        cause_id
+        for (answer_id, cause_id), effect in marks.items()
+        if cause_id in causes and getattr(existing.get((answer_id, cause_id)), "effect", None) != effect
+    }
+    keep_baseline([causes[pk] for pk in touched], user)  # so this first change can be undone
     answer_ids = set(Question.objects.filter(version=version).values_list("answers__pk", flat=True))
     changed_causes, changed = set(), 0
     with reversion.create_revision():
