@@ -20,9 +20,15 @@ def test_a_sound_version_has_no_faults(db):
     assert check_version(make_version()) == []
 
 
+def test_a_cause_no_answer_points_to_is_named(db):
+    version = make_version()
+    Mark.objects.filter(cause__slug="latch", effect__gt=0).delete()
+    assert check_version(version) == ["Cause “Latch” has no answer that points to it"]
+
+
 def test_a_cause_with_no_witness_is_named(db):
     version = make_version()
-    Mark.objects.filter(cause__slug="latch").delete()
+    Mark.objects.filter(cause__slug="latch").update(effect=1)  # only a weak sign left
     Cause.objects.filter(slug="latch").update(base_rate=1)
     assert "Cause “Latch” never leads: no answers to the questions put it first (it has no witness)" in check_version(version)
 
@@ -30,7 +36,7 @@ def test_a_cause_with_no_witness_is_named(db):
 def test_a_question_that_separates_nothing_is_named(db):
     version = make_version()
     Mark.objects.filter(answer__question__slug="test").delete()
-    assert "Question “test” separates no causes: none of its answers marks a cause" in check_version(version)
+    assert "Question “Test?” separates no causes: none of its answers marks a cause" in check_version(version)
 
 
 def test_a_cause_with_no_next_step_is_named(db):
@@ -49,7 +55,7 @@ def test_a_cause_sending_owners_to_a_draft_guide_is_named(db):
 def test_a_question_without_not_sure_is_named(db):
     version = make_version()
     Answer.objects.filter(slug="not-sure").delete()
-    assert "Question “test” offers no “not sure” answer" in check_version(version)
+    assert "Question “Test?” offers no “not sure” answer" in check_version(version)
 
 
 def test_two_catch_alls_are_named(db):
@@ -61,7 +67,7 @@ def test_two_catch_alls_are_named(db):
 def test_a_question_slug_the_address_needs_is_named(db):
     version = make_version()
     Question.objects.filter(slug="test").update(slug="ask")
-    assert "Question “ask” uses the reserved address name “ask”" in check_version(version)
+    assert "Question “Test?” uses the reserved address name “ask”" in check_version(version)
 
 
 def test_check_diagnosis_fails_loudly_on_a_faulty_version(db, capsys):

@@ -52,7 +52,7 @@ def test_the_check_names_a_cause_left_without_a_witness(admin_client, content):
             data[key] = ""
     data[f"rate-{seized.pk}"] = "1"
     page = admin_client.post(grid_url(draft), data, follow=True).content.decode()
-    assert f"Cause “{seized.name}” never leads" in page
+    assert f"Cause “{seized.name}” has no answer that points to it" in page
 
 
 def test_bad_input_is_explained_and_nothing_changes(admin_client, content):

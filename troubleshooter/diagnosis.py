@@ -605,7 +605,12 @@ def find_witness(model: Model, cause: str, max_questions: int | None = None) -> 
     return search({}, 0)
 
 
-def check_model(model: Model, *, names: Mapping[str, str] | None = None) -> list[str]:
+def question_name(question: QuestionNode) -> str:
+    """How editors know a question: its wording when the model came from the database."""
+    return getattr(question.obj, "prompt", None) or question.slug
+
+
+def check_model(model: Model) -> list[str]:
     """Faults of a diagnosis model, each naming the item, in plain words."""
     faults: list[str] = []
     if not model.causes:
@@ -621,33 +626,44 @@ def check_model(model: Model, *, names: Mapping[str, str] | None = None) -> list
         faults.append(_("The stop threshold must lie between 51%% and 99%%"))
     for question in model.questions:
         if question.slug in RESERVED_PARAMS:
-            faults.append(_("Question “%(q)s” uses the reserved address name “%(s)s”") % {"q": question.slug, "s": question.slug})
+            faults.append(
+                _("Question “%(q)s” uses the reserved address name “%(s)s”") % {"q": question_name(question), "s": question.slug}
+            )
         evidence = question.evidence_answers
         if question.is_access:
             if not evidence or question.unsure_answer is None:
                 faults.append(
                     _("Access question “%(q)s” needs a “yes, I can” answer and a “not now” answer (adds no evidence)")
-                    % {"q": question.slug}
+                    % {"q": question_name(question)}
                 )
             continue
         if question.is_checklist and not evidence:
-            faults.append(_("Checklist “%(q)s” has no signs to tick") % {"q": question.slug})
+            faults.append(_("Checklist “%(q)s” has no signs to tick") % {"q": question_name(question)})
         if not question.is_checklist:
             if len(question.answers) < 2:
-                faults.append(_("Question “%(q)s” offers fewer than two answers") % {"q": question.slug})
+                faults.append(_("Question “%(q)s” offers fewer than two answers") % {"q": question_name(question)})
             if question.unsure_answer is None:
-                faults.append(_("Question “%(q)s” offers no “not sure” answer") % {"q": question.slug})
+                faults.append(_("Question “%(q)s” offers no “not sure” answer") % {"q": question_name(question)})
         separates = any(len({a.marks.get(c.slug, 0) for c in model.causes}) > 1 for a in evidence)
         if not separates:
-            faults.append(_("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question.slug})
+            faults.append(
+                _("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question_name(question)}
+            )
         for answer in question.answers:
             for cause_slug in answer.marks:
                 if cause_slug not in model.cause_by_slug:
                     faults.append(
-                        _("Answer “%(a)s” of “%(q)s” marks a cause of another version") % {"a": answer.slug, "q": question.slug}
+                        _("Answer “%(a)s” of “%(q)s” marks a cause of another version")
+                        % {"a": answer.slug, "q": question_name(question)}
                     )
     if model.first_question and model.first_question not in model.question_by_slug:
         faults.append(_("The first question is not part of this version"))
+    for cause in model.causes:
+        if cause.kind != "catch_all" and not any(
+            answer.marks.get(cause.slug, 0) > 0 for question in model.questions for answer in question.answers
+        ):
+            # It may still lead by elimination, but no owner's answer says "this one".
+            faults.append(_("Cause “%(c)s” has no answer that points to it") % {"c": cause.name})
     if faults:
         return faults
     for cause in model.causes:

@@ -156,7 +156,8 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         ),
         SetupStep(
             _("What each answer says about each cause"),
-            not any("separates no causes" in f or "never leads" in f for f in faults) and questions.exists(),
+            questions.exists()
+            and not any(marker in fault for fault in faults for marker in ("separates no causes", "never leads", "points to it")),
             _("the causes x answers grid"),
             reverse("admin:troubleshooter_diagnosisversion_grid", args=[version.pk]),
             _("Open the grid"),
