@@ -157,7 +157,8 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         SetupStep(
             _("What each answer says about each cause"),
             questions.exists()
-            and not any(marker in fault for fault in faults for marker in ("separates no causes", "never leads", "points to it")),
+            and not causes.exclude(kind=Cause.Kind.CATCH_ALL).exclude(marks__effect__gt=0).exists()
+            and not questions.exclude(answers__marks__isnull=False).exists(),
             _("the causes x answers grid"),
             reverse("admin:troubleshooter_diagnosisversion_grid", args=[version.pk]),
             _("Open the grid"),
