@@ -29,7 +29,7 @@ class SourceArticle(models.Model):
 
 class RepairGuide(Publishable):
     class Purpose(models.TextChoices):
-        EMERGENCY = "emergency", _("Open the boot now")
+        EMERGENCY = "emergency", _("Get it open now (emergency)")
         STOPGAP = "stopgap", _("Stop-gap until the repair")
         DIAGNOSIS = "diagnosis", _("Find the cause")
         REPAIR = "repair", _("Repair")

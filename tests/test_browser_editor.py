@@ -55,6 +55,7 @@ def test_an_editor_moves_a_step_up_and_owners_see_the_new_order(browser, live_se
     page.locator("#steps-1").get_by_role("button", name="Move up").click()
     expect(page.locator("#id_steps-1-order")).to_have_value("1")  # renumbered on the page
     expect(page.locator("#id_steps-0-order")).to_have_value("2")
+    expect(page.locator("#steps-1 .inline_label")).to_contain_text("1.")  # the heading follows
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 

@@ -54,3 +54,5 @@ def test_the_situations_show_live_and_draft_side_by_side(admin_client, content):
     copy_version(DiagnosisVersion.objects.get(status="published"))
     text = glance_text(admin_client, problem)
     assert "Live: 26 of 30 end on what fixed the car · Draft: 26 of 30" in text
+    assert text.count("✗ miss") == 8  # the 4 misses, on live and on draft, marked; causes by name
+    assert "The lock mechanism has seized" in text and "mechanism-seized" not in text

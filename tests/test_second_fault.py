@@ -53,3 +53,12 @@ def test_choice_lists_offer_only_the_same_faults_items(admin_client, content):
     question = Question.objects.filter(version=draft).first()
     html = admin_client.get(reverse("admin:troubleshooter_question_change", args=[question.pk])).content.decode()
     assert other_guide.title not in options(html, "how_to_guide")
+
+
+def test_add_forms_from_the_set_up_steps_offer_only_that_faults_items(admin_client, content):
+    other = make_problem(title="Fuel flap will not open", short_title="Fuel flap")
+    make_guide(other, title="Replace the fuel flap actuator")
+    draft = make_version(other, status="draft")
+    html = admin_client.get(reverse("admin:troubleshooter_cause_add") + f"?version={draft.pk}").content.decode()
+    guides = options(html, "guide_links-0-guide")
+    assert "Replace the fuel flap actuator" in guides and not any("boot" in g.lower() for g in guides)

@@ -135,9 +135,20 @@ class SameProblemChoicesMixin:
         object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
         edited = getattr(self, "parent_model", self.model)
         path = PROBLEM_PATH.get(edited)
-        if not object_id or path is None:
+        if path is None:
             return None
-        return edited.objects.filter(pk=object_id).values_list(f"{path}__pk", flat=True).first()
+        if object_id:
+            return edited.objects.filter(pk=object_id).values_list(f"{path}__pk", flat=True).first()
+        # An add form opened from the set-up steps names its version, question or problem in
+        # the address (the admin keeps it on the form's post too).
+        scope = path.split("__")[0]
+        value = request.GET.get(scope, "")
+        if not value.isdigit():
+            return None
+        if scope == "problem":
+            return int(value)
+        parent = edited._meta.get_field(scope).related_model
+        return parent.objects.filter(pk=value).values_list(f"{PROBLEM_PATH[parent]}__pk", flat=True).first()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -206,7 +217,7 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
 
 @admin.register(DiagnosisVersion)
 class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
-    list_display = ["__str__", "problem", "number", "status", "note", "published_at", "grid_link"]
+    list_display = ["__str__", "grid_link", "status", "note", "published_at"]
     list_filter = ["problem", "status"]
     readonly_fields = ["grid_link", "status", "created_at", "published_at"]
     actions = ["make_draft_copy", "check_versions", "run_situations", "publish"]
@@ -393,6 +404,7 @@ class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 1
     fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "advice"]
+    prepopulated_fields = {"slug": ["label"]}
     show_change_link = True
 
 

@@ -34,6 +34,22 @@ class SituationRow:
     expected: str
     live: str | None
     draft: str | None
+    names: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def name(self, slug: str | None) -> str:
+        return self.names.get(slug, slug or "—")
+
+    @property
+    def expected_name(self) -> str:
+        return self.name(self.expected)
+
+    @property
+    def live_name(self) -> str:
+        return self.name(self.live)
+
+    @property
+    def draft_name(self) -> str:
+        return self.name(self.draft)
 
 
 @dataclass
@@ -70,6 +86,8 @@ def glance(problem: Problem) -> Glance:
     ends = {name: {run.situation.pk: run.ended_on for run in report.runs} for name, report in reports.items()}
     for name, report in reports.items():
         result.accuracy[name] = report.accuracy(report.runs)
+    # Editors know causes by name; the situations store the slug.
+    names = dict(Cause.objects.filter(version__in=[v for v in (live, draft) if v]).values_list("slug", "name"))
     if reports:
         runs = next(iter(reports.values())).runs
         result.situations = [
@@ -80,6 +98,7 @@ def glance(problem: Problem) -> Glance:
                 run.situation.expected_cause,
                 ends.get("live", {}).get(run.situation.pk),
                 ends.get("draft", {}).get(run.situation.pk),
+                names,
             )
             for run in runs
         ]

@@ -56,7 +56,9 @@ class MoveUpDownMixin:
     order_scope: str = "problem"
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "move_buttons"]
+        # Right after the name, where it can't be pushed off a narrow screen.
+        first, *rest = super().get_list_display(request)
+        return [first, "move_buttons", *rest]
 
     @admin.display(description=_lazy("move"))
     def move_buttons(self, obj):

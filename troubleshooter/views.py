@@ -168,6 +168,8 @@ def diagnosis_from_sign(request, slug, sign_slug):
     for question in model.questions:
         answer = question.answer(sign_slug)
         if answer is not None and not answer.no_evidence:
+            if not request.user.is_staff:
+                services.count_walk(model.causes[0].obj.version_id, WalkEvent.Kind.STARTED)  # a walk begun from a sign
             return redirect(diagnosis_url(problem, urlencode([(question.slug, answer.slug)])))
     raise Http404("No such sign")
 

@@ -31,7 +31,12 @@ if (window.htmx) {
   function renumber(group) {
     var number = 1;
     filledRows(group).forEach(function (item) {
-      if (item.filled) { item.input.value = number++; }
+      if (!item.filled) { return; }
+      item.input.value = number;
+      // A step's heading starts with its number ("3. Take off the trim"): keep it in step.
+      var label = item.row && item.row.querySelector(".inline_label");
+      if (label && /^\d+\./.test(label.textContent)) { label.textContent = label.textContent.replace(/^\d+\./, number + "."); }
+      number++;
     });
   }
 
