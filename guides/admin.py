@@ -9,6 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from guides.illustrations import IllustrationChoiceMixin
 from guides.models import (
     FAQ,
     CostEstimate,
@@ -64,7 +65,7 @@ class StepFormSet(BaseInlineFormSet):
         pass  # numbers are renumbered 1..n on save (RepairGuideAdmin.save_formset)
 
 
-class GuideStepInline(MarkdownPreviewMixin, admin.StackedInline):
+class GuideStepInline(IllustrationChoiceMixin, MarkdownPreviewMixin, admin.StackedInline):
     model = GuideStep
     form = StepForm
     formset = StepFormSet

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from guides.illustrations import template_name, validate_illustration
 from troubleshooter.models import Problem, Publishable
 
 
@@ -132,6 +133,13 @@ class GuideStep(models.Model):
     body = models.TextField(_("what to do"), help_text=_("Markdown."))
     warning = models.TextField(_("warning"), blank=True, help_text=_("Markdown."))
     tip = models.TextField(_("tip"), blank=True, help_text=_("Markdown."))
+    illustration = models.CharField(
+        _("drawing"),
+        max_length=60,
+        blank=True,
+        validators=[validate_illustration],
+        help_text=_("One of the site's labelled drawings, shown with the step."),
+    )
 
     class Meta:
         verbose_name = _("step")
@@ -148,6 +156,10 @@ class GuideStep(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.title}"
+
+    @property
+    def illustration_template(self) -> str:
+        return template_name(self.illustration) if self.illustration else ""
 
 
 class FAQ(Publishable):

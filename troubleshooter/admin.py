@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from guides.illustrations import IllustrationChoiceMixin
 from guides.models import RepairGuide
 from troubleshooter import services
 from troubleshooter.glance import glance, setup_steps
@@ -409,7 +410,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
+class QuestionAdmin(IllustrationChoiceMixin, MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
     order_scope = "version"
     list_display = ["prompt", "version", "kind", "effort", "order"]
     list_filter = ["version__problem", "version__status"]

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guides.illustrations import template_name, validate_illustration
+
 
 class PublishedQuerySet(models.QuerySet):
     def published(self):
@@ -256,6 +258,13 @@ class Question(models.Model):
     help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
     picture = models.FileField(_("picture"), upload_to="diagnosis/", blank=True)
     picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
+    illustration = models.CharField(
+        _("drawing"),
+        max_length=60,
+        blank=True,
+        validators=[validate_illustration],
+        help_text=_("One of the site's labelled drawings, shown with the question."),
+    )
     how_to_guide = models.ForeignKey(
         "guides.RepairGuide",
         on_delete=models.SET_NULL,
@@ -281,6 +290,10 @@ class Question(models.Model):
 
     def __str__(self):
         return self.prompt
+
+    @property
+    def illustration_template(self) -> str:
+        return template_name(self.illustration) if self.illustration else ""
 
     @property
     def is_checklist(self) -> bool:

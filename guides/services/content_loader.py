@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from guides import illustrations
 from guides.carnews import Article, ContentError, parse_article, read_text
 from guides.models import (
     FAQ,
@@ -267,6 +268,11 @@ class ContentWriter:
                 f'route = "{cost["route"]}"',
             )
 
+    def illustration(self, name: str) -> str:
+        if name and name not in illustrations.available():
+            raise ContentError(self.fixture.path, self.fixture.line_of(name), f"unknown drawing {name!r}")
+        return name
+
     def lookup(self, rows: dict, slug: str, kind: str):
         if slug not in rows:
             raise ContentError(self.fixture.path, self.fixture.line_of(slug), f"unknown {kind} {slug!r}")
@@ -291,7 +297,13 @@ class ContentWriter:
             g["slug"],
         )
         steps = [
-            {"title": s["title"], "body": text(s["body"]), "warning": text(s.get("warning", "")), "tip": text(s.get("tip", ""))}
+            {
+                "title": s["title"],
+                "body": text(s["body"]),
+                "warning": text(s.get("warning", "")),
+                "tip": text(s.get("tip", "")),
+                "illustration": self.illustration(s.get("illustration", "")),
+            }
             for s in g.get("steps", [])
         ]
         if not written:
@@ -416,6 +428,7 @@ class ContentWriter:
                 prompt=q["prompt"],
                 help=text(q.get("help", "")),
                 how_to_guide=self.lookup(guides, q["how_to"], "guide") if q.get("how_to") else None,
+                illustration=self.illustration(q.get("illustration", "")),
                 order=order,
             )
             for n, a in enumerate(q.get("answers", []), start=1):
