@@ -5,4 +5,8 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site": {"name": settings.SITE_NAME, "tagline": settings.SITE_TAGLINE, "description": settings.SITE_DESCRIPTION}}
+    return {
+        "site": {"name": settings.SITE_NAME, "tagline": settings.SITE_TAGLINE, "description": settings.SITE_DESCRIPTION},
+        # A view may name another page as the canonical one (a diagnosis step names its outcome).
+        "canonical_path": request.path,
+    }

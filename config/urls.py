@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from config.sitemaps import SITEMAPS
 
 
 def favicon(request):
@@ -11,9 +17,25 @@ def favicon(request):
     return redirect(static_url("favicon.svg"), permanent=True)
 
 
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    """Everything public may be crawled; the admin, previews and owners' letters may not."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: " + reverse("guides:goodwill_request", kwargs={"token": "x"}).rsplit("x/", 1)[0],
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; send them to the real one.
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("", include("troubleshooter.urls")),
     path("", include("guides.urls")),

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from guides import selectors
+from guides import selectors, structured_data
 from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
 from guides.services import goodwill as goodwill_service
@@ -21,6 +22,12 @@ def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
+    context |= {
+        "how_to": structured_data.how_to(request, guide),
+        "breadcrumbs": structured_data.breadcrumbs(
+            request, [(guide.problem.short_title, guide.problem.get_absolute_url()), (guide.title, guide.get_absolute_url())]
+        ),
+    }
     response = render(request, "guides/guide_detail.html", context)
     return private_to_staff(response) if draft else response
 
@@ -28,7 +35,15 @@ def guide_detail(request, slug):
 def faq_list(request, problem_slug):
     problem = selectors.problem_with_faqs(problem_slug, include_drafts=request.user.is_staff)
     has_drafts = any(not faq.is_published for faq in problem.published_faqs)
-    response = render(request, "guides/faq_list.html", {"problem": problem, "has_drafts": has_drafts})
+    context = {
+        "problem": problem,
+        "has_drafts": has_drafts,
+        "faq_page": structured_data.faq_page(request, problem, problem.published_faqs),
+        "breadcrumbs": structured_data.breadcrumbs(
+            request, [(problem.short_title, problem.get_absolute_url()), (_("Questions and answers"), request.path)]
+        ),
+    }
+    response = render(request, "guides/faq_list.html", context)
     return private_to_staff(response) if has_drafts else response
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
 from config import ratelimit
+from guides import structured_data
 from troubleshooter import selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
@@ -138,6 +139,9 @@ def diagnosis(request, slug):
         return redirect(diagnosis_url(problem, canonical))
 
     result = evaluate(model, state, ask=ask or None)
+    if state:
+        # Many answer combinations, one page worth indexing: the cause they lead to.
+        context["canonical_path"] = result.leader.cause.obj.get_absolute_url()
     if preview is None and not request.user.is_staff and not any(feedback_params(request).values()):
         count_walk(model, state, result, ask)
     context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
@@ -180,6 +184,9 @@ def outcome_detail(request, problem_slug, slug):
     cause = selectors.published_cause(problem, slug, version=preview)
     context = {"problem": problem, "start_url": diagnosis_url(problem), "preview": preview}
     context |= outcome_context(request, problem, cause, None)
+    context["breadcrumbs"] = structured_data.breadcrumbs(
+        request, [(problem.short_title, problem.get_absolute_url()), (cause.title, cause.get_absolute_url())]
+    )
     response = render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
     return private_preview(response, preview)
 

@@ -1,0 +1,80 @@
+"""Structured data (schema.org JSON-LD) for search engines: what a page is, in their vocabulary.
+
+Plain dicts built from the content; the templates print them with the `jsonld` tag.
+"""
+
+from __future__ import annotations
+
+from guides.selectors import strip_markdown
+
+
+def absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
+    """[(name, path)] from the home page down to this page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute(request, path)}
+            for n, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def based_on(problem) -> dict | None:
+    """The article the content comes from, credited."""
+    article = getattr(problem, "source_article", None)
+    if article is None:
+        return None
+    return {
+        "@type": "Article",
+        "name": article.title,
+        "url": article.url,
+        "publisher": {"@type": "Organization", "name": article.publisher},
+    }
+
+
+def how_to(request, guide) -> dict:
+    url = absolute(request, guide.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "HowTo",
+        "name": guide.title,
+        "description": strip_markdown(guide.summary),
+        "url": url,
+        "totalTime": f"PT{guide.time_max_minutes}M",
+        "tool": [{"@type": "HowToTool", "name": tool.name} for tool in guide.tools.all()],
+        "supply": [{"@type": "HowToSupply", "name": part.name} for part in guide.parts.all()],
+        "step": [
+            {
+                "@type": "HowToStep",
+                "position": step.order,
+                "name": step.title,
+                "text": strip_markdown(step.body),
+                "url": f"{url}#step-{step.order}",
+            }
+            for step in guide.steps.all()
+        ],
+    }
+    if (prices := guide.parts_price_range()) is not None:
+        data["estimatedCost"] = {"@type": "MonetaryAmount", "currency": "EUR", "minValue": prices[0], "maxValue": prices[1]}
+    if (source := based_on(guide.problem)) is not None:
+        data["isBasedOn"] = source
+    return data
+
+
+def faq_page(request, problem, faqs) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {"@type": "Question", "name": faq.question, "acceptedAnswer": {"@type": "Answer", "text": strip_markdown(faq.answer)}}
+            for faq in faqs
+        ],
+    }
+    if (source := based_on(problem)) is not None:
+        data["isBasedOn"] = source
+    return data
