@@ -31,7 +31,7 @@ def test_an_editor_changes_marks_and_how_common_in_one_save(admin_client, conten
     data[f"mark-{mark.answer_id}-{seized.pk}"] = ""  # removed
     data[f"mark-{unmarked.pk}-{seized.pk}"] = "-1"  # added: "against"
     response = admin_client.post(grid_url(draft), data, follow=True)
-    assert "Saved: 3 change(s)." in response.content.decode()
+    assert "Saved: 3 changes." in response.content.decode()
     seized.refresh_from_db()
     assert seized.base_rate == 33
     assert not Mark.objects.filter(pk=mark.pk).exists()

@@ -59,3 +59,18 @@ def test_moving_needs_a_post(admin_client, content):
     faq = FAQ.objects.first()
     url = reverse("admin:guides_faq_move", args=[faq.pk, "up"])
     assert admin_client.get(url).status_code == 405
+
+
+def test_reverting_a_moved_item_renumbers_the_rest(admin_client, content):
+    from reversion.models import Version
+
+    faqs = list(FAQ.objects.order_by("order", "pk"))
+    second = faqs[1]
+    move(admin_client, second, "down")
+    baseline = Version.objects.get_for_object(second).order_by("pk").first()
+    url = reverse("admin:guides_faq_revision", args=[second.pk, baseline.pk])
+    from tests.adminforms import form_values
+
+    assert admin_client.post(url, form_values(admin_client.get(url).content.decode())).status_code == 302
+    assert list(FAQ.objects.order_by("order").values_list("order", flat=True)) == list(range(1, len(faqs) + 1))
+    assert FAQ.objects.get(pk=second.pk).order == 2  # the reverted item where it was

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guides.illustrations import IllustrationChoiceMixin
 from guides.models import RepairGuide
@@ -212,8 +213,11 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
             self.report_check(request, version)
 
     def report_check(self, request, version):
-        for fault in services.check_version(version):
+        faults = services.check_version(version)
+        for fault in faults:
             self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
+        if not faults:
+            self.message_user(request, _("Check of the draft: no faults."))
 
 
 @admin.register(DiagnosisVersion)
@@ -261,7 +265,8 @@ class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
                 for fault in error.faults:
                     self.message_user(request, fault, messages.ERROR)
             else:
-                self.message_user(request, _("Saved: %(n)d change(s).") % {"n": changed}, messages.SUCCESS)
+                words = ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", changed)
+                self.message_user(request, words % {"n": changed}, messages.SUCCESS)
                 faults = services.check_version(version)
                 for fault in faults:
                     self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)

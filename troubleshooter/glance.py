@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guides.models import RepairGuide
 from troubleshooter.models import Cause, DiagnosisVersion, Problem, Question, WalkEvent
@@ -136,7 +137,8 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         SetupStep(
             _("Repair guides"),
             guides.exists(),
-            _("%(n)d guide(s), %(p)d published") % {"n": guides.count(), "p": guides.filter(status="published").count()},
+            ngettext("%(n)d guide, %(p)d published", "%(n)d guides, %(p)d published", guides.count())
+            % {"n": guides.count(), "p": guides.filter(status="published").count()},
             add_url(RepairGuide, problem=problem.pk),
             _("Add a guide"),
         ),
@@ -162,14 +164,14 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         SetupStep(
             _("Causes, with one “something else”"),
             causes.count() >= 2 and causes.filter(kind=Cause.Kind.CATCH_ALL).exists(),
-            _("%(n)d cause(s)") % {"n": causes.count()},
+            ngettext("%(n)d cause", "%(n)d causes", causes.count()) % {"n": causes.count()},
             add_url(Cause, version=version.pk),
             _("Add a cause"),
         ),
         SetupStep(
             _("Questions and their answers"),
             questions.exists(),
-            _("%(n)d question(s)") % {"n": questions.count()},
+            ngettext("%(n)d question", "%(n)d questions", questions.count()) % {"n": questions.count()},
             add_url(Question, version=version.pk),
             _("Add a question"),
         ),

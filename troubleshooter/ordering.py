@@ -46,6 +46,23 @@ def move(obj, scope: str, direction: str) -> bool:
     return True
 
 
+@transaction.atomic
+def renumber_around(obj, scope: str) -> None:
+    """Number `obj`'s scope 1, 2, 3… with `obj` kept at its own number (it wins a tie), e.g.
+    after an editor typed a number or reverted the item to an old one."""
+    model = type(obj)
+    siblings = list(model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}))
+    siblings.sort(key=lambda item: (item.order, item.pk != obj.pk, item.pk))
+    if [item.order for item in siblings] == list(range(1, len(siblings) + 1)):
+        return
+    for number, item in enumerate(siblings, start=1):
+        item.order = PARKING + number
+    model.objects.bulk_update(siblings, ["order"])
+    for number, item in enumerate(siblings, start=1):
+        item.order = number
+    model.objects.bulk_update(siblings, ["order"])
+
+
 class MoveUpDownMixin:
     """Adds ↑/↓ buttons to a ModelAdmin's list; set `order_scope` to the field the numbers count in.
 
@@ -104,13 +121,19 @@ class MoveUpDownMixin:
         with reversion.create_revision():
             # Every item that was renumbered, so reverting the move puts them all back.
             reversion.set_user(request.user)
-            reversion.set_comment(_("Moved up") if direction == "up" else _("Moved down"))
+            words = _("Moved “%(item)s” up") if direction == "up" else _("Moved “%(item)s” down")
+            reversion.set_comment(words % {"item": obj})
             moved = move(obj, self.order_scope, direction)
         if moved:
             self.message_user(request, _("“%(item)s” moved.") % {"item": obj}, messages.SUCCESS)
         else:
             self.message_user(request, _("“%(item)s” is already at that end.") % {"item": obj}, messages.INFO)
         return self.redirect_back(request)
+
+    def save_model(self, request, obj, form, change):
+        # A typed number or a revert to an old revision may collide with another item's.
+        super().save_model(request, obj, form, change)
+        renumber_around(obj, self.order_scope)
 
     def redirect_back(self, request):
         """To the list the button was pressed in (its filters kept), or else the plain list."""
