@@ -27,6 +27,21 @@ def published_guide(slug: str, *, include_drafts: bool = False) -> RepairGuide:
     return get_object_or_404(queryset, slug=slug)
 
 
+def step_mode(guide: RepairGuide, asked: str | None) -> dict:
+    """One step per screen (`?step=N`): that step and its neighbours' numbers. Anything else
+    shows the whole guide, as a number that is not a step is just an old or mistyped link."""
+    steps = list(guide.steps.all())
+    if not asked or not asked.isdigit() or not 1 <= int(asked) <= len(steps):
+        return {"current_step": None}
+    n = int(asked)
+    return {
+        "current_step": steps[n - 1],
+        "previous_number": n - 1 if n > 1 else None,
+        "next_number": n + 1 if n < len(steps) else None,
+        "step_count": len(steps),
+    }
+
+
 def related_guides(guide: RepairGuide) -> list[RepairGuide]:
     return list(RepairGuide.objects.published().filter(problem_id=guide.problem_id).exclude(pk=guide.pk))
 

@@ -22,6 +22,7 @@ def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
+    context |= selectors.step_mode(guide, request.GET.get("step"))
     context |= {
         "how_to": structured_data.how_to(request, guide),
         "breadcrumbs": structured_data.breadcrumbs(
