@@ -1,6 +1,6 @@
 from django.urls import path
 
-from troubleshooter import views
+from troubleshooter import offline, views
 from troubleshooter.markdown_preview import markdown_preview
 
 app_name = "troubleshooter"
@@ -8,6 +8,9 @@ app_name = "troubleshooter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline, name="offline"),
     path("preview/diagnosis/<int:pk>/", views.preview_draft, name="preview_draft"),
     path("preview/stop/", views.stop_preview, name="stop_preview"),
     path("preview/markdown/", markdown_preview, name="markdown_preview"),

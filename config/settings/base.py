@@ -86,6 +86,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Part of the service worker's version: set it per deployment (e.g. the release id) to make
+# browsers drop their offline copies even when no file changed.
+SERVICE_WORKER_VERSION = os.environ.get("SERVICE_WORKER_VERSION", "")
+
 # The site's own words (every page): set them for another site; unset, they are translated.
 SITE_NAME = os.environ.get("SITE_NAME") or _("Micra boot lock help")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE") or _("Boot won't open?")

@@ -1,0 +1,59 @@
+// The site's service worker: the guides and the pages an owner has seen open with no signal
+// (an underground car park). Rendered by Django so it names this deployment's files; any new
+// deployment changes these bytes, so browsers install the new worker and drop the old caches.
+// Owners' letters (/goodwill/) and the admin are never cached: personal data.
+"use strict";
+const VERSION = "{{ version }}";
+const CACHE = "site-" + VERSION;
+const OFFLINE_URL = "{{ offline_url }}";
+const PRECACHE = {{ precache|safe }};
+const NEVER = {{ never|safe }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((name) => name.startsWith("site-") && name !== CACHE).map((name) => caches.delete(name))))
+      .then(() => self.clients.claim())
+  );
+});
+
+function cacheable(response) {
+  const control = response.headers.get("Cache-Control") || "";
+  return response.ok && response.type === "basic" && !/no-store|private/.test(control);
+}
+
+async function fromNetworkThenCache(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (cacheable(response)) { cache.put(request, response.clone()); }
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request, { ignoreVary: true });
+    return cached || (await cache.match(OFFLINE_URL));
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (NEVER.some((prefix) => url.pathname.startsWith(prefix))) { return; }
+  if (request.headers.get("HX-Request")) {
+    // An htmx step that can't be fetched: ask htmx to load the whole page instead, which
+    // comes from the cache or is the offline page; never a blank region.
+    event.respondWith(
+      fetch(request).catch(() => new Response("", { status: 200, headers: { "HX-Redirect": url.pathname + url.search } }))
+    );
+    return;
+  }
+  if (url.pathname.startsWith("{{ static_prefix }}")) {
+    event.respondWith(caches.match(request).then((cached) => cached || fromNetworkThenCache(request)));
+    return;
+  }
+  event.respondWith(fromNetworkThenCache(request));
+});

@@ -1,0 +1,77 @@
+"""No signal (an underground car park): after one visit, the guides, the pages already seen and
+an offline page open from the service worker; owners' letters never come from its cache."""
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from guides.models import GoodwillRequest
+from guides.services.goodwill import create_request
+from troubleshooter.models import Problem
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+STEP = "/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=no-click"
+
+
+def a_letter() -> GoodwillRequest:
+    goodwill_request, _created = create_request(
+        form_key="offline-test",
+        problem=Problem.objects.get(),
+        owner_name="Anna Jansen",
+        owner_email="anna@example.org",
+        registration="AB-123-C",
+        first_registration_year=2006,
+        mileage_km=120000,
+        service_history=GoodwillRequest.ServiceHistory.choices[0][0],
+        diagnosis="The microswitch has failed.",
+        consent=True,
+    )
+    return goodwill_request
+
+
+def test_the_site_works_offline_after_one_visit(browser, live_server, live_content):
+    letter = a_letter()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now the worker controls the page
+    page.goto(live_server.url + STEP)
+    question = page.get_by_role("heading", level=2).first.inner_text()
+    page.goto(live_server.url + letter.get_absolute_url())
+    expect(page.get_by_text("Anna Jansen").first).to_be_visible()
+
+    context.set_offline(True)
+    page.goto(live_server.url + "/guides/open-boot-from-inside/")  # never opened: precached
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open the boot from inside, now")
+    page.goto(live_server.url + "/guides/string-pull-stop-gap/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop-gap: open the boot with a string")
+    page.goto(live_server.url + STEP)  # seen once
+    expect(page.get_by_role("heading", level=2).first).to_have_text(question)
+    page.goto(live_server.url + "/problems/micra-k12-boot-lock/faq/")  # never seen
+    expect(page.get_by_role("heading", level=1)).to_have_text("No signal right now")
+    expect(page.get_by_role("link", name="Open the boot from inside, now")).to_be_visible()
+
+    # The letter (personal data) is not in any cache, and offline it is not shown.
+    cached = page.evaluate(
+        "caches.keys().then(names => Promise.all(names.map(n => caches.open(n).then(c => c.keys()))))"
+        ".then(lists => lists.flat().map(r => r.url))"
+    )
+    assert cached and not any("/goodwill/" in url for url in cached)
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):  # the browser's own error, not our cache
+        page.goto(live_server.url + letter.get_absolute_url())
+    context.close()
+
+
+def test_an_htmx_step_that_fails_offline_loads_the_whole_page(browser, live_server, live_content):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/problems/micra-k12-boot-lock/diagnose/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    context.set_offline(True)
+    page.get_by_role("button", name="Continue").click()  # the next step was never fetched
+    expect(page.get_by_role("heading", level=1)).to_have_text("No signal right now")
+    context.close()
