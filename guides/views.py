@@ -1,11 +1,16 @@
+import datetime
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from guides import selectors, structured_data
+from guides import calendar, selectors, structured_data
 from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
 from guides.services import goodwill as goodwill_service
@@ -52,6 +57,24 @@ def prevention_tips(request, problem_slug):
     return render(
         request, "guides/prevention_tips.html", {"problem": selectors.published_problem(problem_slug, "prevention_tips")}
     )
+
+
+def prevention_reminder(request, problem_slug):
+    """The yearly check as a calendar event, starting a week from today."""
+    problem = selectors.published_problem(problem_slug, "prevention_tips")
+    tips = "\n".join(f"- {tip.title}" for tip in problem.prevention_tips.all())
+    url = request.build_absolute_uri(reverse("guides:prevention_tips", kwargs={"problem_slug": problem.slug}))
+    body = calendar.yearly_reminder(
+        uid=f"prevention-{problem.slug}@{request.get_host()}",
+        summary=_("Yearly check: %(problem)s") % {"problem": problem.short_title},
+        description=f"{tips}\n\n{url}",
+        url=url,
+        start=timezone.localdate() + datetime.timedelta(days=7),
+        now=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{problem.slug}-yearly-check.ics"'
+    return response
 
 
 def source_note(request, problem_slug):
