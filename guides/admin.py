@@ -24,6 +24,7 @@ from guides.models import (
     RepairGuide,
     SourceArticle,
 )
+from guides.pictures import PictureFormMixin
 from troubleshooter import services
 from troubleshooter.history import HistoryAdmin
 from troubleshooter.markdown_preview import MarkdownPreviewMixin
@@ -44,7 +45,7 @@ class GuidePartInline(admin.TabularInline):
     classes = ["collapse"]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(PictureFormMixin, forms.ModelForm):
     """A step's number is where the editor wants it, not a key: two steps may briefly share one."""
 
     def validate_unique(self):

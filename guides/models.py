@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from guides.illustrations import template_name, validate_illustration
+from guides.pictures import ensure_small, srcset
 from troubleshooter.models import Problem, Publishable
 
 
@@ -140,6 +141,17 @@ class GuideStep(models.Model):
         validators=[validate_illustration],
         help_text=_("One of the site's labelled drawings, shown with the step."),
     )
+    picture = models.ImageField(
+        _("picture"),
+        upload_to="guides/",
+        blank=True,
+        width_field="picture_width",
+        height_field="picture_height",
+        help_text=_("A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata."),
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("step")
@@ -152,14 +164,27 @@ class GuideStep(models.Model):
                 name="guidestep_order_from_one",
                 violation_error_message=_("Steps are numbered from 1."),
             ),
+            models.CheckConstraint(
+                condition=Q(picture="") | ~Q(picture_alt=""),
+                name="guidestep_picture_needs_description",
+                violation_error_message=_("A picture needs a description for owners who can't see it."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.order}. {self.title}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ensure_small(self.picture)
+
     @property
     def illustration_template(self) -> str:
         return template_name(self.illustration) if self.illustration else ""
+
+    @property
+    def picture_srcset(self) -> str:
+        return srcset(self.picture, self.picture_width)
 
 
 class FAQ(Publishable):

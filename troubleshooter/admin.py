@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from guides.illustrations import IllustrationChoiceMixin
 from guides.models import RepairGuide
+from guides.pictures import PictureFormMixin
 from troubleshooter import services
 from troubleshooter.glance import glance, setup_steps
 from troubleshooter.grid import GridForm
@@ -414,9 +415,14 @@ class AnswerInline(admin.TabularInline):
     show_change_link = True
 
 
+class QuestionForm(PictureFormMixin, forms.ModelForm):
+    pass
+
+
 @admin.register(Question)
 class QuestionAdmin(IllustrationChoiceMixin, MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
     order_scope = "version"
+    form = QuestionForm
     list_display = ["prompt", "version", "kind", "effort", "order"]
     list_filter = ["version__problem", "version__status"]
     prepopulated_fields = {"slug": ["prompt"]}

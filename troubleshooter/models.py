@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guides.illustrations import template_name, validate_illustration
+from guides.pictures import ensure_small, srcset
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -256,7 +257,16 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("The order of answers in the address."))
     prompt = models.CharField(_("question"), max_length=250)
     help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
-    picture = models.FileField(_("picture"), upload_to="diagnosis/", blank=True)
+    picture = models.ImageField(
+        _("picture"),
+        upload_to="diagnosis/",
+        blank=True,
+        width_field="picture_width",
+        height_field="picture_height",
+        help_text=_("A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata."),
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
     illustration = models.CharField(
         _("drawing"),
@@ -291,9 +301,17 @@ class Question(models.Model):
     def __str__(self):
         return self.prompt
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ensure_small(self.picture)
+
     @property
     def illustration_template(self) -> str:
         return template_name(self.illustration) if self.illustration else ""
+
+    @property
+    def picture_srcset(self) -> str:
+        return srcset(self.picture, self.picture_width)
 
     @property
     def is_checklist(self) -> bool:
