@@ -78,3 +78,40 @@ def test_done_steps_are_kept_across_a_reload(page, live_server, live_content):
     expect(page.locator("#step-1").get_by_label("Done")).not_to_be_checked()
     page.goto(f"{live_server.url}/guides/replace-microswitch/?step=2")  # the same ticks step by step
     expect(page.locator("#step-2").get_by_label("Done")).to_be_checked()
+
+
+CONTRAST = """
+() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const channel = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const low = [];
+  const text = 'main p, main li, main dd, main td, main th, main label, main h1, main h2, main h3, main a, footer a';
+  document.querySelectorAll(text).forEach(el => {
+    if (!el.offsetParent || !el.innerText.trim()) return;
+    const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 7) low.push([el.tagName, el.innerText.trim().slice(0, 30), Math.round(ratio * 10) / 10]);
+  });
+  return low.slice(0, 10);
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_body_text_contrast_is_at_least_7_to_1(browser, live_server, live_content, scheme):
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    for path in PAGES:
+        page.goto(live_server.url + path)
+        problems += [(path, *item) for item in page.evaluate(CONTRAST)]
+    context.close()
+    assert problems == [], "\n".join(map(str, problems))
