@@ -18,6 +18,8 @@ PAGES = [
     ("Home", "/"),
     ("Overview", "/problems/micra-k12-boot-lock/"),
     ("Guide: replace microswitch", "/guides/replace-microswitch/"),
+    ("Guide: open it now (emergency)", "/guides/open-boot-from-inside/"),
+    ("Guide: step by step", "/guides/replace-microswitch/?step=3"),
     ("Diagnosis: first step", "/problems/micra-k12-boot-lock/diagnose/"),
     (
         "Diagnosis: outcome",
