@@ -34,7 +34,7 @@ def precache_urls() -> list[str]:
     pages += [guide.get_absolute_url() for guide in offline_guides()]
     files = [
         static(name)
-        for name in ("css/site.css", "js/site.js", "js/guide.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg")
+        for name in ("css/site.css", "js/site.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg")
     ]
     return pages + files
 
