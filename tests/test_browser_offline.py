@@ -75,3 +75,15 @@ def test_an_htmx_step_that_fails_offline_loads_the_whole_page(browser, live_serv
     page.get_by_role("button", name="Continue").click()  # the next step was never fetched
     expect(page.get_by_role("heading", level=1)).to_have_text("No signal right now")
     context.close()
+
+
+def test_without_a_worker_an_offline_tap_still_answers(browser, live_server, live_content):
+    """Before the worker is installed (or where there is none), a step that can't be fetched
+    loads the page itself, so the browser says there is no connection: never a dead button."""
+    context = browser.new_context(viewport=PHONE, service_workers="block")
+    page = context.new_page()
+    page.goto(live_server.url + "/problems/micra-k12-boot-lock/diagnose/")
+    context.set_offline(True)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: "signs=" in url or url.startswith("chrome-error://"))
+    context.close()

@@ -32,10 +32,7 @@ def precache_urls() -> list[str]:
     """What opens with no signal once the site has been visited: every guide, and the files."""
     pages = [reverse("troubleshooter:offline"), reverse("troubleshooter:home")]
     pages += [guide.get_absolute_url() for guide in offline_guides()]
-    files = [
-        static(name)
-        for name in ("css/site.css", "js/site.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg")
-    ]
+    files = [static(name) for name in ("css/site.css", "js/site.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg")]
     return pages + files
 
 

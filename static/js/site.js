@@ -1,3 +1,12 @@
+// No connection and no service worker to answer (or it isn't installed yet): load the page
+// itself instead of leaving the tap without an answer; the browser or the worker then shows
+// what it can (the cached page, or the offline page).
+document.addEventListener("htmx:sendError", function (event) {
+  var info = event.detail && event.detail.pathInfo;
+  var path = info && (info.finalRequestPath || info.requestPath);
+  if (path) { window.location.href = path; }
+});
+
 // After htmx swaps in a new step, move keyboard and screen-reader focus to its
 // heading, as a full page load would.
 document.addEventListener("htmx:afterSettle", function (event) {

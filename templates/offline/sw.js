@@ -10,7 +10,13 @@ const PRECACHE = {{ precache|safe }};
 const NEVER = {{ never|safe }};
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  // One by one, not addAll: a page that fails (a guide taken off the site a moment ago) must
+  // not stop every other guide from being stored.
+  event.waitUntil(
+    caches.open(CACHE)
+      .then((cache) => Promise.allSettled(PRECACHE.map((url) => cache.add(url))))
+      .then(() => self.skipWaiting())
+  );
 });
 
 self.addEventListener("activate", (event) => {
