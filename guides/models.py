@@ -6,8 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guides.illustrations import template_name, validate_illustration
-from guides.pictures import ensure_small, srcset
+from guides.pictures import Illustrated
 from troubleshooter.models import Problem, Publishable
 
 
@@ -127,31 +126,13 @@ class GuidePart(models.Model):
         return self.name
 
 
-class GuideStep(models.Model):
+class GuideStep(Illustrated):
     guide = models.ForeignKey(RepairGuide, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("step number"))
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("what to do"), help_text=_("Markdown."))
     warning = models.TextField(_("warning"), blank=True, help_text=_("Markdown."))
     tip = models.TextField(_("tip"), blank=True, help_text=_("Markdown."))
-    illustration = models.CharField(
-        _("drawing"),
-        max_length=60,
-        blank=True,
-        validators=[validate_illustration],
-        help_text=_("One of the site's labelled drawings, shown with the step."),
-    )
-    picture = models.ImageField(
-        _("picture"),
-        upload_to="guides/",
-        blank=True,
-        width_field="picture_width",
-        height_field="picture_height",
-        help_text=_("A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata."),
-    )
-    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
 
     class Meta:
         verbose_name = _("step")
@@ -173,18 +154,6 @@ class GuideStep(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.title}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        ensure_small(self.picture)
-
-    @property
-    def illustration_template(self) -> str:
-        return template_name(self.illustration) if self.illustration else ""
-
-    @property
-    def picture_srcset(self) -> str:
-        return srcset(self.picture, self.picture_width)
 
 
 class FAQ(Publishable):

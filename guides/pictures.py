@@ -13,8 +13,12 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from guides.illustrations import template_name, validate_illustration
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -87,3 +91,46 @@ class PictureFormMixin:
         if cleaned.get("picture") and not (cleaned.get("picture_alt") or "").strip():
             self.add_error("picture_alt", _("Describe the picture for owners who can't see it."))
         return cleaned
+
+
+def picture_path(instance, filename: str) -> str:
+    return f"{instance._meta.model_name}/{filename}"
+
+
+class Illustrated(models.Model):
+    """What can be shown beside a text an owner follows (a guide step, a diagnosis question):
+    one of the site's drawings, and an editor's own picture with its description."""
+
+    illustration = models.CharField(
+        gettext_lazy("drawing"),
+        max_length=60,
+        blank=True,
+        validators=[validate_illustration],
+        help_text=gettext_lazy("One of the site's labelled drawings, shown beside the text."),
+    )
+    picture = models.ImageField(
+        gettext_lazy("picture"),
+        upload_to=picture_path,
+        blank=True,
+        width_field="picture_width",
+        height_field="picture_height",
+        help_text=gettext_lazy("A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata."),
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_alt = models.CharField(gettext_lazy("picture description"), max_length=250, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        ensure_small(self.picture)
+
+    @property
+    def illustration_template(self) -> str:
+        return template_name(self.illustration) if self.illustration else ""
+
+    @property
+    def picture_srcset(self) -> str:
+        return srcset(self.picture, self.picture_width)

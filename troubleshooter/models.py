@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guides.illustrations import template_name, validate_illustration
-from guides.pictures import ensure_small, srcset
+from guides.pictures import Illustrated
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -239,7 +238,7 @@ class CauseGuide(models.Model):
         return f"{self.cause} → {self.guide}"
 
 
-class Question(models.Model):
+class Question(Illustrated):
     class Effort(models.IntegerChoices):
         LOOK = 1, _("Look or listen")
         CHECK = 2, _("A simple check")
@@ -257,24 +256,6 @@ class Question(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("The order of answers in the address."))
     prompt = models.CharField(_("question"), max_length=250)
     help = models.TextField(_("how to check"), blank=True, help_text=_("Markdown."))
-    picture = models.ImageField(
-        _("picture"),
-        upload_to="diagnosis/",
-        blank=True,
-        width_field="picture_width",
-        height_field="picture_height",
-        help_text=_("A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata."),
-    )
-    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    picture_alt = models.CharField(_("picture description"), max_length=250, blank=True)
-    illustration = models.CharField(
-        _("drawing"),
-        max_length=60,
-        blank=True,
-        validators=[validate_illustration],
-        help_text=_("One of the site's labelled drawings, shown with the question."),
-    )
     how_to_guide = models.ForeignKey(
         "guides.RepairGuide",
         on_delete=models.SET_NULL,
@@ -300,18 +281,6 @@ class Question(models.Model):
 
     def __str__(self):
         return self.prompt
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        ensure_small(self.picture)
-
-    @property
-    def illustration_template(self) -> str:
-        return template_name(self.illustration) if self.illustration else ""
-
-    @property
-    def picture_srcset(self) -> str:
-        return srcset(self.picture, self.picture_width)
 
     @property
     def is_checklist(self) -> bool:

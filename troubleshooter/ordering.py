@@ -24,6 +24,17 @@ from troubleshooter.revisions import keep_baseline
 PARKING = 10_000  # above any real number, below the field's limit
 
 
+def number_in_order(model, items) -> None:
+    """Give `items` the numbers 1, 2, 3… in list order: first all parked above any real number,
+    then set, so a rule like "one step per number" never sees two items share one."""
+    for number, item in enumerate(items, start=1):
+        item.order = PARKING + number
+    model.objects.bulk_update(items, ["order"])
+    for number, item in enumerate(items, start=1):
+        item.order = number
+    model.objects.bulk_update(items, ["order"])
+
+
 @transaction.atomic
 def move(obj, scope: str, direction: str) -> bool:
     """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""
@@ -34,12 +45,7 @@ def move(obj, scope: str, direction: str) -> bool:
     if not 0 <= other < len(siblings):
         return False
     siblings[index], siblings[other] = siblings[other], siblings[index]
-    for number, item in enumerate(siblings, start=1):
-        item.order = PARKING + number
-    model.objects.bulk_update(siblings, ["order"])
-    for number, item in enumerate(siblings, start=1):
-        item.order = number
-    model.objects.bulk_update(siblings, ["order"])
+    number_in_order(model, siblings)
     if reversion.is_active():
         for item in siblings:
             reversion.add_to_revision(item)
@@ -55,12 +61,7 @@ def renumber_around(obj, scope: str) -> None:
     siblings.sort(key=lambda item: (item.order, item.pk != obj.pk, item.pk))
     if [item.order for item in siblings] == list(range(1, len(siblings) + 1)):
         return
-    for number, item in enumerate(siblings, start=1):
-        item.order = PARKING + number
-    model.objects.bulk_update(siblings, ["order"])
-    for number, item in enumerate(siblings, start=1):
-        item.order = number
-    model.objects.bulk_update(siblings, ["order"])
+    number_in_order(model, siblings)
 
 
 class MoveUpDownMixin:
