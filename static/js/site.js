@@ -83,7 +83,8 @@ document.addEventListener("htmx:afterSettle", function (event) {
     document.querySelectorAll(".step-done").forEach(function (label) {
       var box = label.querySelector("input");
       var step = box.dataset.step;
-      label.hidden = false;
+      label.classList.remove("waiting");
+      box.disabled = false;
       box.checked = done.indexOf(step) !== -1;
       label.closest("li").classList.toggle("is-done", box.checked);
       box.addEventListener("change", function () {
