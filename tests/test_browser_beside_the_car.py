@@ -64,11 +64,11 @@ def test_step_by_step_with_big_next_and_back(browser, live_server, live_content,
     page.get_by_role("link", name="Step by step: one step per screen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Step 1 of 6")
     page.get_by_role("link", name="Next step").click()
-    expect(page.get_by_role("heading", level=3)).to_have_text("Undo the two 10 mm nuts")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Undo the two 10 mm nuts")
     next_button = page.get_by_role("link", name="Next step").bounding_box()
     assert next_button["y"] + next_button["height"] <= 844 * 1.5  # near the first screen, not two scrolls down
     page.get_by_role("link", name="Back").click()
-    expect(page.get_by_role("heading", level=3)).to_have_text("Release the trim clips")
+    expect(page.get_by_role("heading", level=2)).to_have_text("Release the trim clips")
     context.close()
 
 
