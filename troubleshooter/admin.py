@@ -47,6 +47,23 @@ class VehicleAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["make", "model", "generation"]}
 
 
+class ObjectPageMixin:
+    """An extra admin page about one object (the grid, "at a glance"): found, allowed, and
+    rendered in the admin's frame with its breadcrumbs."""
+
+    def viewable_object(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def object_page(self, request, obj, template, title, **extra):
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "original": obj, "title": title}
+        return TemplateResponse(request, template, context | extra)
+
+
 class ProblemForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -59,7 +76,7 @@ class ProblemForm(forms.ModelForm):
 
 
 @admin.register(Problem)
-class ProblemAdmin(HistoryAdmin):
+class ProblemAdmin(ObjectPageMixin, HistoryAdmin):
     form = ProblemForm
     actions = HistoryAdmin.PUBLISH_ACTIONS
     list_display = ["title", "status", "glance_link"]
@@ -103,19 +120,9 @@ class ProblemAdmin(HistoryAdmin):
 
     def glance_view(self, request, object_id):
         """What owners did with the live diagnosis, and the owner situations on live and draft."""
-        problem = self.get_object(request, object_id)
-        if problem is None:
-            raise Http404
-        if not self.has_view_permission(request, problem):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": problem,
-            "title": _("At a glance: %(p)s") % {"p": problem.title},
-            "glance": glance(problem),
-        }
-        return TemplateResponse(request, "admin/troubleshooter/problem/glance.html", context)
+        problem = self.viewable_object(request, object_id)
+        title = _("At a glance: %(p)s") % {"p": problem.title}
+        return self.object_page(request, problem, "admin/troubleshooter/problem/glance.html", title, glance=glance(problem))
 
 
 # How each diagnosis model reaches its problem, for choice lists that stay within one problem.
@@ -222,7 +229,7 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
 
 
 @admin.register(DiagnosisVersion)
-class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
+class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdmin):
     list_display = ["__str__", "grid_link", "status", "note", "published_at"]
     list_filter = ["problem", "status"]
     readonly_fields = ["grid_link", "status", "created_at", "published_at"]
@@ -244,11 +251,7 @@ class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
 
     def grid_view(self, request, object_id):
         """Causes (how common) x answers (marks) on one screen; a draft's grid saves as one change."""
-        version = self.get_object(request, object_id)
-        if version is None:
-            raise Http404
-        if not self.has_view_permission(request, version):
-            raise PermissionDenied
+        version = self.viewable_object(request, object_id)
         editable = version.status == DiagnosisVersion.Status.DRAFT and all(
             request.user.has_perm(f"troubleshooter.{perm}") for perm in ("change_cause", "add_mark", "change_mark", "delete_mark")
         )
@@ -274,15 +277,9 @@ class DiagnosisVersionAdmin(SameProblemChoicesMixin, HistoryAdmin):
                 if not faults:
                     self.message_user(request, _("Check of the draft: no faults."))
             return redirect(request.path)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": version,
-            "title": _("Causes x answers: %(v)s") % {"v": version},
-            "form": form,
-            "editable": editable,
-        }
-        return TemplateResponse(request, "admin/troubleshooter/diagnosisversion/grid.html", context)
+        title = _("Causes x answers: %(v)s") % {"v": version}
+        template = "admin/troubleshooter/diagnosisversion/grid.html"
+        return self.object_page(request, version, template, title, form=form, editable=editable)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:
