@@ -8,11 +8,15 @@ files are in the folder: adding a drawing needs no code change.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 FOLDER = "illustrations"
@@ -30,6 +34,30 @@ def choices() -> list[tuple[str, str]]:
 
 def template_name(name: str) -> str:
     return f"{FOLDER}/{name}.svg"
+
+
+def url(name: str) -> str:
+    return reverse("guides:illustration", kwargs={"name": name})
+
+
+@cache
+def standalone_style() -> str:
+    """The drawings' rules from the site's stylesheet, in the light theme's colours.
+
+    A drawing opened on its own (a search engine's image, a shared link) has no page around it
+    to give it colours, so it carries them; taking the `.ill-*` rules from site.css keeps one
+    place where the drawings' look is written.
+    """
+    css = Path(finders.find("css/site.css")).read_text(encoding="utf-8")
+    rules = "\n".join(re.findall(r"^\.ill-[^{]*\{[^}]*\}", css, flags=re.MULTILINE))
+    return "svg { color: #111; background: #fff; font-family: sans-serif; --part: #f3f3ee; --hot: #c77700; }\n" + rules
+
+
+def render_standalone(name: str) -> str:
+    """A drawing as an SVG file of its own: its template with the style put inside."""
+    svg = render_to_string(template_name(name))
+    opening = svg.index(">", svg.index("<svg")) + 1
+    return f'{svg[:opening]}<style>{standalone_style()}</style>{svg[opening:]}'
 
 
 def validate_illustration(name: str) -> None:

@@ -5,6 +5,7 @@ Plain dicts built from the content; the templates print them with the `jsonld` t
 
 from __future__ import annotations
 
+from guides import illustrations
 from guides.selectors import strip_markdown
 
 
@@ -37,6 +38,28 @@ def based_on(problem) -> dict | None:
     }
 
 
+def step_image(request, step) -> str | None:
+    """The step's picture: the editor's own photo, else the site's drawing, else none."""
+    if step.picture:
+        return absolute(request, step.picture.url)
+    if step.illustration:
+        return absolute(request, illustrations.url(step.illustration))
+    return None
+
+
+def how_to_step(request, url: str, step) -> dict:
+    data = {
+        "@type": "HowToStep",
+        "position": step.order,
+        "name": step.title,
+        "text": strip_markdown(step.body),
+        "url": f"{url}#step-{step.order}",
+    }
+    if (image := step_image(request, step)) is not None:
+        data["image"] = image
+    return data
+
+
 def how_to(request, guide) -> dict:
     url = absolute(request, guide.get_absolute_url())
     data = {
@@ -48,16 +71,7 @@ def how_to(request, guide) -> dict:
         "totalTime": f"PT{guide.time_max_minutes}M",
         "tool": [{"@type": "HowToTool", "name": tool.name} for tool in guide.tools.all()],
         "supply": [{"@type": "HowToSupply", "name": part.name} for part in guide.parts.all()],
-        "step": [
-            {
-                "@type": "HowToStep",
-                "position": step.order,
-                "name": step.title,
-                "text": strip_markdown(step.body),
-                "url": f"{url}#step-{step.order}",
-            }
-            for step in guide.steps.all()
-        ],
+        "step": [how_to_step(request, url, step) for step in guide.steps.all()],
     }
     if (prices := guide.parts_price_range()) is not None:
         data["estimatedCost"] = {"@type": "MonetaryAmount", "currency": "EUR", "minValue": prices[0], "maxValue": prices[1]}

@@ -1,16 +1,18 @@
 import datetime
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.utils.csp import CSP
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
-from guides import calendar, selectors, structured_data
+from guides import calendar, illustrations, selectors, structured_data
 from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
 from guides.services import goodwill as goodwill_service
@@ -36,6 +38,16 @@ def guide_detail(request, slug):
     }
     response = render(request, "guides/guide_detail.html", context)
     return private_to_staff(response) if draft else response
+
+
+@cache_control(public=True, max_age=86400)
+# The file carries its own <style> (nothing else): no page is around it to give it colours.
+@csp_override({"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE]})
+def illustration(request, name):
+    """One of the site's drawings as an image file, for search engines' HowTo steps."""
+    if name not in illustrations.available():
+        raise Http404(name)
+    return HttpResponse(illustrations.render_standalone(name), content_type="image/svg+xml; charset=utf-8")
 
 
 def faq_list(request, problem_slug):

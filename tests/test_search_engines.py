@@ -3,6 +3,7 @@ previews and schema.org data (HowTo, FAQPage, BreadcrumbList, the article credit
 
 import json
 import re
+from xml.etree import ElementTree
 
 from django.urls import reverse
 
@@ -65,3 +66,18 @@ def test_editors_text_cannot_break_out_of_the_data_block(client, content):
     html = client.get(reverse("guides:faq_list", kwargs={"problem_slug": PROBLEM})).content.decode()
     assert "<script>alert(1)" not in html
     assert any("alert(1)" in q["name"] for q in jsonld(html)[0]["mainEntity"])
+
+
+def test_guide_steps_with_a_drawing_give_search_engines_an_image_that_opens(client, content):
+    html = client.get(reverse("guides:guide_detail", kwargs={"slug": "open-boot-from-inside"})).content.decode()
+    steps = jsonld(html)[0]["step"]
+    images = [step["image"] for step in steps if "image" in step]
+    assert images, "no step of the emergency guide names a picture"
+    for image in images:
+        response = client.get(image.removeprefix("http://testserver"))
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+        svg = ElementTree.fromstring(response.content)  # a well-formed SVG file
+        style = svg.find("{http://www.w3.org/2000/svg}style")
+        # Opened on its own, the drawing carries its colours (else lines and labels vanish).
+        assert style is not None and ".ill-line" in style.text and "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
+    assert client.get("/drawings/no-such-drawing.svg").status_code == 404
