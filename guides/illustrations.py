@@ -57,7 +57,7 @@ def render_standalone(name: str) -> str:
     """A drawing as an SVG file of its own: its template with the style put inside."""
     svg = render_to_string(template_name(name))
     opening = svg.index(">", svg.index("<svg")) + 1
-    return f'{svg[:opening]}<style>{standalone_style()}</style>{svg[opening:]}'
+    return f"{svg[:opening]}<style>{standalone_style()}</style>{svg[opening:]}"
 
 
 def validate_illustration(name: str) -> None:

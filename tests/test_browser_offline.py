@@ -87,9 +87,7 @@ def test_without_a_worker_an_offline_tap_still_answers(browser, live_server, liv
     # The page itself is asked for: a navigation, which the browser answers with its own
     # "no connection" page. (Chromium versions differ in whether the failed navigation
     # reports a URL change, so the request is what is checked.)
-    with page.expect_event(
-        "requestfailed", predicate=lambda request: request.is_navigation_request()
-    ) as failed:
+    with page.expect_event("requestfailed", predicate=lambda request: request.is_navigation_request()) as failed:
         page.get_by_role("button", name="Continue").click()
     assert "signs=" in failed.value.url
     context.close()

@@ -79,5 +79,6 @@ def test_guide_steps_with_a_drawing_give_search_engines_an_image_that_opens(clie
         svg = ElementTree.fromstring(response.content)  # a well-formed SVG file
         style = svg.find("{http://www.w3.org/2000/svg}style")
         # Opened on its own, the drawing carries its colours (else lines and labels vanish).
-        assert style is not None and ".ill-line" in style.text and "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
+        assert style is not None and ".ill-line" in style.text
+        assert "style-src 'unsafe-inline'" in response["Content-Security-Policy"]
     assert client.get("/drawings/no-such-drawing.svg").status_code == 404
