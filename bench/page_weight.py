@@ -5,7 +5,7 @@
 For each page and each profile, N cold loads (a fresh browser context each time,
 so an empty cache), then one repeat visit in the same context. Prints markdown:
 
-- weight: requests, bytes on the wire (headers + body as sent: gzip for static
+- weight: requests, bytes on the wire (headers + body as sent: brotli for static
   files, which whitenoise pre-compresses; HTML as GZipMiddleware sends it), bytes
   uncompressed (decoded bodies), what the HTML would weigh gzipped, and what a
   repeat visit transfers;
@@ -277,7 +277,7 @@ def report(results: dict, runs: int, favicon: tuple[int, int] | None = None) -> 
         )
     )
     out.append(
-        "\nTransferred = response headers + body as sent (static files gzip-compressed by whitenoise; "
+        "\nTransferred = response headers + body as sent (static files brotli-compressed by whitenoise, which Chromium accepts; "
         "HTML as the site sends it: gzip-compressed by Django's GZipMiddleware when the browser accepts it). "
         "Uncompressed = decoded bodies. HTML body if gzipped = the same HTML through gzip level 6, for comparison."
     )
