@@ -377,3 +377,19 @@ def test_advice_for_what_the_owner_said_comes_first(client, content):
     # Not for owners who said neither.
     plain = text_of(get(client, SWITCH))
     assert "Safety first" not in plain and "through the tear, or press hard" not in plain
+
+
+def test_an_owner_who_cant_get_into_the_car_is_not_asked_to_press_the_button_or_get_behind_the_trim(client, content):
+    """They answer what they know and "not sure" to the rest, tapping the links as served."""
+    query, prompts = "signs=answered&signs=no-power", []
+    for _screen in range(8):
+        response = get(client, query)
+        html = response.content.decode()
+        if "How the causes compare" in text_of(response):
+            break
+        prompts.append(re.search(r"<h2[^>]*>(.*?)</h2>", html, re.S).group(1).strip())
+        unsure = re.findall(r'href="[^"]*\?([^"#]*)"[^>]*>\s*(?:I haven|I can|Not now)', html)
+        query = unsure[0].replace("&amp;", "&")
+    assert "How the causes compare" in text_of(response), prompts
+    assert not any("rubber button" in prompt or "get to the lock" in prompt for prompt in prompts), prompts
+    assert "The car's battery is flat" in text_of(response)

@@ -245,3 +245,40 @@ def test_the_canonical_state_is_stable(small):
     once = canonical_state(small, state)
     assert canonical_state(small, once) == once
     assert list(once) == ["signs", "remote"]
+
+
+def test_an_answer_that_makes_a_question_impossible_skips_it_and_the_tests_behind_its_gate():
+    """ "I can't get into the car": don't ask them to press the button, nor to get behind the trim."""
+    causes = [CauseNode("switch", "Switch", "fault", 50, 1), CauseNode("battery", "Battery", "fault", 40, 2)]
+    causes.append(CauseNode("else", "Something else", "catch_all", 10, 3))
+    cant_get_in = AnswerNode(
+        "locked-out", "locked-out", "signs", marks={"battery": POINTS_TO}, skips=("button", "inside"), group="power"
+    )
+    signs = QuestionNode("signs", "checklist", 1, (cant_get_in, answer("signs", "rain", {"switch": POINTS_TO})), 1)
+    button = single(
+        "button",
+        answer("button", "no-click", {"battery": POINTS_STRONGLY}),
+        answer("button", "click", {"switch": POINTS_STRONGLY}),
+        effort=2,
+        order=2,
+    )
+    inside = QuestionNode("inside", "access", 3, (answer("inside", "yes"), answer("inside", "not-now", unsure=True)), 3)
+    bridge = single("bridge", answer("bridge", "clicks", {"switch": POINTS_STRONGLY, "battery": RULES_OUT}), effort=3, order=4)
+    model = Model(causes, [signs, button, inside, bridge], threshold=0.95)
+
+    locked_out = {"signs": (CHECKLIST_ANSWERED, "locked-out")}
+    result = evaluate(model, locked_out)
+    assert result.finished and result.question is None  # nothing left they can do now: the outcome
+    assert result.leader.cause.slug == "battery"
+    # Without that answer, the same owner is asked to press the button.
+    assert evaluate(model, {"signs": (CHECKLIST_ANSWERED, "rain")}).question.slug == "button"
+    assert not any("skips" in fault for fault in check_model(model))  # a sound skip is no fault
+
+
+def test_the_check_names_a_skip_of_a_question_that_is_not_there(small):
+    bad = AnswerNode("x", "x", "remote", marks={"switch": POINTS_TO}, skips=("no-such-question",))
+    remote = small.question_by_slug["remote"]
+    questions = [q for q in small.questions if q is not remote]
+    questions.append(QuestionNode("remote", "single", 1, (bad, *remote.answers), remote.order))
+    faults = check_model(Model(small.causes, questions))
+    assert any("skips “no-such-question”" in fault for fault in faults)

@@ -407,7 +407,7 @@ class CauseAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 1
-    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "advice"]
+    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "skips", "advice"]
     prepopulated_fields = {"slug": ["label"]}
     show_change_link = True
 

@@ -88,6 +88,8 @@ class AnswerNode:
     marks: Mapping[str, int] = field(default_factory=dict)
     # Owners' words for this answer, comma-separated phrases ("won't unlock, car dead"): search matches them.
     keywords: str = ""
+    # Questions an owner who gives this answer can't do now ("I can't get into the car": no "press the button").
+    skips: tuple[str, ...] = ()
     obj: object = field(default=None, compare=False, repr=False)
 
     @property
@@ -378,11 +380,24 @@ def can_change_leader(model: Model, state: State, question: QuestionNode, leader
     return False
 
 
+def slug_list(text: str) -> tuple[str, ...]:
+    """ "button, behind-trim" -> ("button", "behind-trim")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def skipped(model: Model, state: State) -> set[str]:
+    """Questions the owner's answers make impossible now: not asked."""
+    return {slug for answer in given_answers(model, state) for slug in answer.skips}
+
+
 def access_granted(model: Model, state: State) -> dict[int, bool]:
     """Per effort an access question unlocks: True (the owner can), False (not now); missing: not asked."""
     granted: dict[int, bool] = {}
+    impossible = skipped(model, state)
     for question in model.questions:
-        if question.is_access and question.slug in state:
+        if question.is_access and question.slug in impossible and question.slug not in state:
+            granted[question.effort] = False  # as good as "not now"
+        elif question.is_access and question.slug in state:
             answer = question.answer(state[question.slug][0]) if state[question.slug] else None
             if answer is not None:
                 granted[question.effort] = not answer.no_evidence
@@ -398,9 +413,10 @@ def gate_of(model: Model, question: QuestionNode) -> QuestionNode | None:
 def open_questions(model: Model, state: State) -> list[QuestionNode]:
     """Questions not answered yet, leaving out those the owner said they can't do now."""
     granted = access_granted(model, state)
+    impossible = skipped(model, state)
     result = []
     for question in model.questions:
-        if is_answered(question, state) or not question.answers or question.is_access:
+        if is_answered(question, state) or not question.answers or question.is_access or question.slug in impossible:
             continue
         gate = gate_of(model, question)
         if gate is not None and granted.get(gate.effort) is False:
@@ -650,6 +666,12 @@ def check_model(model: Model) -> list[str]:
                 _("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question_name(question)}
             )
         for answer in question.answers:
+            for slug in answer.skips:
+                if slug not in model.question_by_slug or slug == question.slug:
+                    faults.append(
+                        _("Answer “%(a)s” of “%(q)s” skips “%(s)s”, which is not another question of this version")
+                        % {"a": answer.slug, "q": question_name(question), "s": slug}
+                    )
             for cause_slug in answer.marks:
                 if cause_slug not in model.cause_by_slug:
                     faults.append(

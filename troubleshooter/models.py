@@ -319,6 +319,16 @@ class Answer(models.Model):
         blank=True,
         help_text=_("Other words owners use for this, for the search box. Comma-separated."),
     )
+    skips = models.CharField(
+        _("questions this answer makes impossible now"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Addresses (slugs) of questions an owner who gives this answer can't do now, comma-separated: they are "
+            "not asked. For example “I can't get into the car” makes “press the boot button” impossible. Skipping "
+            "a “can you get to …” question skips every test behind it."
+        ),
+    )
     advice = models.TextField(
         _("advice for owners who give this answer"),
         blank=True,

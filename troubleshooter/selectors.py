@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
-from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode
+from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode, slug_list
 from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Problem, Question
 
 
@@ -71,6 +71,7 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
                 group=a.group,
                 marks=marks.get(a.pk, {}),
                 keywords=a.keywords,
+                skips=slug_list(a.skips),
                 obj=a,
             )
         )

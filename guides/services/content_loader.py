@@ -443,6 +443,7 @@ class ContentWriter:
                     group=a.get("group", ""),
                     description=text(a.get("description", "")),
                     keywords=a.get("keywords", ""),
+                    skips=", ".join(a.get("skips", [])),
                     advice=text(a.get("advice", "")),
                 )
                 for cause_slug, word in a.get("marks", {}).items():
