@@ -93,3 +93,10 @@ def test_the_admin_offers_the_drawings_by_name(admin_client, content):
     step = GuideStep.objects.filter(illustration="seat-fold").first()
     html = page(admin_client, reverse("admin:guides_repairguide_change", args=[step.guide_id]))
     assert '<option value="bridge-wires">bridge wires</option>' in html
+
+
+def test_pages_switch_off_features_the_site_never_uses_but_allow_the_wake_lock(client, content):
+    policy = client.get("/guides/open-boot-from-inside/")["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in policy.split(","))
+    assert features["screen-wake-lock"] == "(self)"
+    assert features["camera"] == features["geolocation"] == features["microphone"] == "()"

@@ -117,3 +117,10 @@ def test_body_text_contrast_is_at_least_7_to_1(browser, live_server, live_conten
         problems += [(path, *item) for item in page.evaluate(CONTRAST)]
     context.close()
     assert problems == [], "\n".join(map(str, problems))
+
+
+def test_the_browser_lets_a_guide_keep_the_screen_awake_and_nothing_more(page, live_server, live_content):
+    page.goto(f"{live_server.url}/guides/open-boot-from-inside/")
+    allows = "feature => document.featurePolicy.allowsFeature(feature)"
+    assert page.evaluate(allows, "screen-wake-lock") is True
+    assert page.evaluate(allows, "geolocation") is False and page.evaluate(allows, "camera") is False
