@@ -22,6 +22,7 @@ def test_what_owners_did_is_counted_and_shown(admin_client, client, db):
     response = client.get(f"{start}?signs=answered&signs=rain&test=not-sure", follow=True)
     assert "The switch" in response.content.decode()  # the outcome page
     admin_client.get(start)  # staff are not owners
+    client.get(start, headers={"X-Offline-Copy": "1"})  # nor the phone's offline copy of a page it showed
     Feedback.objects.create(cause=Cause.objects.get(version=version, slug="switch"), solved=True)
 
     assert WalkEvent.objects.filter(kind="started").count() == 2

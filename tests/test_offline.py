@@ -13,6 +13,9 @@ def test_the_worker_precaches_every_guide_and_never_personal_pages(client, conte
     body = response.content.decode()
     for guide in ("/guides/open-boot-from-inside/", "/guides/string-pull-stop-gap/", "/guides/replace-microswitch/"):
         assert f'"{guide}"' in body
+    # ...and every step of a guide one per screen, the last one included.
+    assert '"/guides/replace-microswitch/?step=1"' in body and '"/guides/replace-microswitch/?step=6"' in body
+    assert '"/guides/replace-microswitch/?step=7"' not in body
     assert '"/goodwill/"' in body.split("const NEVER = ")[1].split(";")[0]
     assert '"/admin/"' in body.split("const NEVER = ")[1].split(";")[0]
 

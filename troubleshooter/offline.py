@@ -22,6 +22,12 @@ from guides.models import RepairGuide
 from troubleshooter.models import Problem
 
 NEVER_CACHED = ("/admin/", "/goodwill/", "/preview/")
+# The worker's own copy of a page an owner saw through htmx: not a second visit.
+COPY_HEADER = "X-Offline-Copy"
+
+
+def is_offline_copy(request) -> bool:
+    return COPY_HEADER in request.headers
 
 
 def offline_guides():
@@ -31,7 +37,10 @@ def offline_guides():
 def precache_urls() -> list[str]:
     """What opens with no signal once the site has been visited: every guide, and the files."""
     pages = [reverse("troubleshooter:offline"), reverse("troubleshooter:home")]
-    pages += [guide.get_absolute_url() for guide in offline_guides()]
+    for guide in offline_guides().prefetch_related("steps"):
+        url = guide.get_absolute_url()
+        # The guide, and each of its steps one per screen (the step-by-step mode's own pages).
+        pages += [url] + [f"{url}?step={n}" for n in range(1, len(guide.steps.all()) + 1)]
     files = [static(name) for name in ("css/site.css", "js/site.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg")]
     return pages + files
 
@@ -48,6 +57,7 @@ def service_worker(request):
             "offline_url": reverse("troubleshooter:offline"),
             "precache": json.dumps(precache),
             "never": json.dumps(NEVER_CACHED),
+            "copy_header": COPY_HEADER,
             "static_prefix": settings.STATIC_URL,
         },
     )

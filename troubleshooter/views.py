@@ -15,7 +15,7 @@ from django_htmx.http import push_url
 
 from config import ratelimit
 from guides import structured_data
-from troubleshooter import selectors, services
+from troubleshooter import offline, selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
@@ -142,7 +142,8 @@ def diagnosis(request, slug):
     if state:
         # Many answer combinations, one page worth indexing: the cause they lead to.
         context["canonical_path"] = result.leader.cause.obj.get_absolute_url()
-    if preview is None and not request.user.is_staff and not any(feedback_params(request).values()):
+    counted = not (request.user.is_staff or any(feedback_params(request).values()) or offline.is_offline_copy(request))
+    if preview is None and counted:
         count_walk(model, state, result, ask)
     context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)

@@ -8,6 +8,8 @@ const CACHE = "site-" + VERSION;
 const OFFLINE_URL = "{{ offline_url }}";
 const PRECACHE = {{ precache|safe }};
 const NEVER = {{ never|safe }};
+// Sent with the worker's own copy of a page, so the site does not count it as an owner's visit.
+const COPY_HEADER = "{{ copy_header }}";
 
 self.addEventListener("install", (event) => {
   // One by one, not addAll: a page that fails (a guide taken off the site a moment ago) must
@@ -44,16 +46,35 @@ async function fromNetworkThenCache(request) {
   }
 }
 
+// htmx swaps in only part of a page, which can't be shown on its own: keep the whole page
+// too, so the step (or outcome) opens again with no signal, on a reload or Back.
+async function keepWholePage(path) {
+  const response = await fetch(new Request(path, { headers: { [COPY_HEADER]: "1" } }));
+  if (cacheable(response)) { await (await caches.open(CACHE)).put(path, response); }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
-  if (NEVER.some((prefix) => url.pathname.startsWith(prefix))) { return; }
+  if (NEVER.some((prefix) => url.pathname.startsWith(prefix))) {
+    // Never stored; with no signal the offline page says what does open, not the browser's error.
+    if (request.mode === "navigate") {
+      event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    }
+    return;
+  }
   if (request.headers.get("HX-Request")) {
     // An htmx step that can't be fetched: ask htmx to load the whole page instead, which
     // comes from the cache or is the offline page; never a blank region.
     event.respondWith(
-      fetch(request).catch(() => new Response("", { status: 200, headers: { "HX-Redirect": url.pathname + url.search } }))
+      fetch(request).then((response) => {
+        if (cacheable(response) && !response.headers.get("HX-Redirect")) {
+          const shown = response.headers.get("HX-Push-Url") || url.pathname + url.search;
+          event.waitUntil(keepWholePage(shown).catch(() => undefined));
+        }
+        return response;
+      }).catch(() => new Response("", { status: 200, headers: { "HX-Redirect": url.pathname + url.search } }))
     );
     return;
   }
