@@ -2,7 +2,6 @@
 an offline page open from the service worker; owners' letters never come from its cache."""
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from guides.models import GoodwillRequest
