@@ -44,6 +44,18 @@ def test_the_emergency_guide_works_with_only_a_key(client, content):
     assert "Push the switch with the tip of the key" in text
     assert "catch at the top of the rear seat back" in text
     assert "the boot lid lifts a little" in text  # what to expect
+    assert "press the rubber button above the number plate hard" in text  # the ten-second try first
+    assert "Nothing moves? Push the other way" in text  # and what to do when the push does nothing
+
+
+def test_the_repair_guides_parts_fall_within_the_do_it_yourself_cost(content):
+    """An owner sees the guide's parts price and the cost table side by side: they must agree."""
+    from guides.models import CostEstimate, RepairGuide
+
+    diy = CostEstimate.objects.get(route=CostEstimate.Route.DIY_PARTS)
+    for guide in RepairGuide.objects.prefetch_related("parts"):
+        if (prices := guide.parts_price_range()) is not None:
+            assert diy.min_eur <= prices[0] and prices[1] <= diy.max_eur, (guide.slug, prices, diy.min_eur, diy.max_eur)
 
 
 def test_the_emergency_guide_links_owners_who_cannot_get_in(client, content):

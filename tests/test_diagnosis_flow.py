@@ -362,8 +362,10 @@ def test_the_bridge_test_says_what_a_click_with_the_latch_shut_means(client, con
     assert "if you hear a click and the lock opens, then it is probably only the switch or rubber button" in text
     # Wherever the article's short rule shows (the how-to quotes its guide), the exception follows it.
     assert text.count("If you hear a click, the mechanism itself still works") == text.count(
-        "If it clicks but the latch stays shut, the latch itself is stuck"
+        "A click but the latch stays shut means the electric part works and the latch itself is stuck"
     )
+    # ...and what "bridge" means is said where it is asked for.
+    assert "“bridging” means touching both metal contacts in the plug" in text
     assert "If it clicks but the latch stays shut, the electric part works and the latch itself is stuck" in text
 
 

@@ -34,4 +34,4 @@ def test_the_whole_guide_offers_step_by_step_and_lists_tools_first(client, conte
 def test_a_step_that_is_not_there_shows_the_whole_guide(client, content):
     for query in ("?step=99", "?step=0", "?step=abc", "?step=-1"):
         _html, words = text(client, query)
-        assert "Undo the two 10 mm nuts" in words and "Test before you close up" in words
+        assert "Undo the two 10 mm nuts" in words and "Test the lock" in words
