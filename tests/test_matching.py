@@ -44,7 +44,7 @@ def model():
 
 
 def test_words_are_lowercased_stemmed_and_apostrophes_dropped():
-    assert words_of("It WON'T open, it’s Raining; lights FLASHING") == ["wont", "open", "rain", "light", "flash"]
+    assert words_of("It WON'T open, it’s Raining; lights FLASHING") == ["not", "open", "rain", "light", "flash"]
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,36 @@ def test_answers_that_contradict_each_other_are_never_both_set(model):
 def test_several_signs_and_questions_from_one_sentence(model):
     state = matched_answers(model, "wet weather, no click, and the key light flashes")
     assert state == {"signs": ("no-click", "rain"), "start": ("key-light",)}
+
+
+@pytest.fixture
+def remote_model():
+    causes = [CauseNode("switch", "Switch", "fault", 60, 1), CauseNode("remote", "Remote", "fault", 40, 2)]
+    remote = QuestionNode(
+        "remote",
+        "single",
+        1,
+        (
+            answer("remote", "doors-work", "doors unlock, remote works", {"switch": POINTS_TO, "remote": RULES_OUT}),
+            answer("remote", "remote-dead", "remote dead, doors don't unlock with the remote", {"remote": POINTS_STRONGLY}),
+        ),
+        1,
+    )
+    return Model(causes, [remote])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Said with "not" (in any of its forms), a phrase means its opposite, never itself.
+        ("doors wont unlock with remote", {"remote": ("remote-dead",)}),
+        ("the doors do not unlock with the remote", {"remote": ("remote-dead",)}),
+        ("remote not working", {}),
+        ("remote doesn't even work", {}),
+        # ...while a "not" elsewhere in the sentence leaves it alone.
+        ("remote works, boot doesn't open", {"remote": ("doors-work",)}),
+        ("the doors unlock fine", {"remote": ("doors-work",)}),
+    ],
+)
+def test_a_phrase_said_with_not_is_not_matched_as_its_opposite(remote_model, text, expected):
+    assert matched_answers(remote_model, text) == expected

@@ -16,6 +16,14 @@ from troubleshooter.diagnosis import POINTS_STRONGLY, RULES_OUT, AnswerNode, Mod
 
 # Words that carry no meaning in a phrase. "no", "not" and "nothing" stay: they do.
 STOPWORDS = frozenset("a an the my i it its is are was be to of and or in on at with me this that".split())
+# Owners say "not" many ways; all are one word here, so "doors don't unlock" in an answer's
+# phrases matches "doors won't unlock" typed by an owner. ("no" stays itself: "no click" is a
+# sign of its own; it still negates what follows it.)
+NOT = "not"
+NEGATIONS = frozenset("not never cannot cant dont doesnt didnt wont wouldnt isnt arent wasnt werent havent hasnt aint".split())
+NEGATING = frozenset({NOT, "no"})
+# A "not" this many words before a word negates it: "won't unlock", "doesn't even work".
+NEGATION_REACH = 2
 SUFFIXES = ("ing", "ed", "es", "s")
 MAX_TEXT = 500
 
@@ -34,15 +42,35 @@ def stem(word: str) -> str:
 def words_of(text: str) -> list[str]:
     # "won't" → "wont", "can’t" → "cant": owners type both apostrophes, or none.
     text = re.sub(r"[’'`]", "", text.lower()[:MAX_TEXT])
-    return [stem(w) for w in re.findall(r"\w+", text) if w not in STOPWORDS]
+    return [NOT if w in NEGATIONS else stem(w) for w in re.findall(r"\w+", text) if w not in STOPWORDS]
+
+
+# A "not" reaches no further than its clause: "no click, and the key light flashes".
+CLAUSE_BREAK = re.compile(r"[,.;:!?()]|\b(?:but|and|though|although|while)\b", re.IGNORECASE)
+
+
+def affirmed_words(text: str) -> set[str]:
+    """The words the owner says without a "not" just before them in the same clause (at least once)."""
+    affirmed = set()
+    for clause in CLAUSE_BREAK.split(text[:MAX_TEXT]):
+        words = words_of(clause)
+        affirmed |= {word for i, word in enumerate(words) if NEGATING.isdisjoint(words[max(0, i - NEGATION_REACH) : i])}
+    return affirmed
 
 
 def phrases_of(keywords: str) -> list[tuple[str, ...]]:
     return [tuple(words) for phrase in keywords.split(",") if (words := words_of(phrase))]
 
 
-def matched_phrases(answer: AnswerNode, owner_words: set[str]) -> list[tuple[str, ...]]:
-    return [phrase for phrase in phrases_of(answer.keywords) if set(phrase) <= owner_words]
+def matched_phrases(answer: AnswerNode, owner_words: set[str], affirmed: set[str] | None = None) -> list[tuple[str, ...]]:
+    """The answer's phrases the owner's words contain. A phrase without "not" needs its words
+    said without one: "doors won't unlock" is not "doors unlock"."""
+    affirmed = owner_words if affirmed is None else affirmed
+    return [
+        phrase
+        for phrase in phrases_of(answer.keywords)
+        if set(phrase) <= owner_words and (not NEGATING.isdisjoint(phrase) or set(phrase) <= affirmed)
+    ]
 
 
 def contradicts(first: AnswerNode, second: AnswerNode) -> bool:
@@ -56,7 +84,7 @@ def contradicts(first: AnswerNode, second: AnswerNode) -> bool:
 
 def matched_answers(model: Model, text: str) -> State:
     """The answers the text describes, as a state (a checklist's matches pre-ticked, not "answered")."""
-    words = set(words_of(text))
+    words, affirmed = set(words_of(text)), affirmed_words(text)
     chosen: list[AnswerNode] = []
     taken: set[str] = set()
     # Greedy, best match first: the owner's words a match used can't be used again by another
@@ -66,7 +94,7 @@ def matched_answers(model: Model, text: str) -> State:
             (len({w for p in phrases for w in p}), -question.order, -index, answer, phrases)
             for question in model.questions
             for index, answer in enumerate(question.evidence_answers)
-            if (phrases := matched_phrases(answer, words)) and answer not in chosen
+            if (phrases := matched_phrases(answer, words, affirmed)) and answer not in chosen
         ]
         if not candidates:
             break
