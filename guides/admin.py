@@ -169,10 +169,15 @@ class DealerAdmin(HistoryAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"), and the full-width
+# forms some spreadsheets also accept: = + - @ tab CR LF, ＝ ＋ － ＠.
+FORMULA_LEADS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
 def csv_cell(value) -> str:
     """Cells a spreadsheet would run as a formula are prefixed, so owners' text stays text."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in FORMULA_LEADS else text
 
 
 @admin.register(GoodwillRequest)

@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -115,18 +114,25 @@ def goodwill_dealer(request, code):
 def goodwill_form_page(request, dealer):
     if request.method == "POST":
         form = GoodwillRequestForm(request.POST, fixed_dealer=dealer)
-        if goodwill_service.over_rate_limit(request):
-            # Keep what the owner typed: they can send it when the pause is over.
-            minutes = max(1, settings.GOODWILL_RATE_LIMIT[1] // 60)
-            context = {"form": form, "dealer": dealer, "rate_limited_minutes": minutes} | selectors.goodwill_context(form)
-            return render(request, "guides/goodwill.html", context, status=429)
         if form.is_valid():
             data = form.cleaned_data
-            goodwill_request, _created = goodwill_service.create_request(
-                form_key=data.pop("submission_key"),
-                dealer=dealer or data.pop("dealer", None),
-                **{k: v for k, v in data.items() if k not in ("website", "dealer")},
-            )
+            form_key = data.pop("submission_key")
+            fields = {"dealer": dealer or data.pop("dealer", None)} | {
+                k: v for k, v in data.items() if k not in ("website", "dealer")
+            }
+            # The same form sent again (Back, then Send; a double tap) gets its letter, uncounted.
+            if (existing := goodwill_service.already_sent(form_key, fields)) is not None:
+                return redirect(existing)
+            # Only a valid new request counts: an owner correcting typos is never paused.
+            verdict = goodwill_service.count_submission(request, data["owner_email"])
+            if not verdict.allowed:
+                # Keep what the owner typed: they can send it when the pause is over.
+                minutes = max(1, -(-verdict.retry_after // 60))
+                context = {"form": form, "dealer": dealer, "rate_limited_minutes": minutes} | selectors.goodwill_context(form)
+                response = render(request, "guides/goodwill.html", context, status=429)
+                response["Retry-After"] = str(verdict.retry_after)
+                return response
+            goodwill_request, _created = goodwill_service.create_request(form_key=form_key, **fields)
             return redirect(goodwill_request)
         status = 400
     else:

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-DERIVED = {"troubleshooter.SearchEntry", "troubleshooter.WalkEvent"}  # rebuilt from the content, or counted; never edited
+# Rebuilt from the content, or counted; never edited.
+DERIVED = {"troubleshooter.SearchEntry", "troubleshooter.WalkEvent", "troubleshooter.RateCount"}
 
 
 def content_models():

@@ -294,7 +294,7 @@ def test_feedback_is_rate_limited_per_address_with_a_clear_page(client, content,
     for _ in range(3):
         assert Client().post(FEEDBACK_URL, {"solved": "yes", "a": SWITCH}).status_code == 302
     response = Client().post(FEEDBACK_URL, {"solved": "yes", "a": SWITCH})
-    assert response.status_code == 429 and response["Retry-After"] == "600"
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 600  # when this window ends
     text = text_of(response)
     assert "Too many answers from your connection" in text and "Back to" in text
     assert Feedback.objects.count() == 3

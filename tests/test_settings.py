@@ -64,3 +64,26 @@ def test_database_url_selects_postgresql(db):
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+PRODUCTION_ENV = {"SITE_URL": "https://boot.example.org", "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "example.org"}
+
+
+def test_production_mail_works_with_a_backend_other_than_smtp(tmp_path):
+    send = "from django.core.mail import send_mail; send_mail('Subject', 'Body text', 'site@example.org', ['owner@example.org'])"
+    env = PRODUCTION_ENV | {
+        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    }
+    result = manage("shell", "-c", send, env_extra=env)
+    assert result.returncode == 0, result.stderr
+    assert "Body text" in result.stdout and "owner@example.org" in result.stdout
+    # ...while the default SMTP backend still gets its host and timeout from the environment.
+    show = "from django.conf import settings; print(settings.MAILERS['default']['OPTIONS'])"
+    smtp = manage(
+        "shell",
+        "-c",
+        show,
+        env_extra=PRODUCTION_ENV | {"SQLITE_PATH": str(tmp_path / "db.sqlite3"), "EMAIL_HOST": "mail.example.org"},
+    )
+    assert "'host': 'mail.example.org'" in smtp.stdout and "'timeout': 10" in smtp.stdout, smtp.stderr

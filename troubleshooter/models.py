@@ -549,3 +549,19 @@ reversion.register(Answer, follow=("marks",))
 reversion.register(Mark)
 reversion.register(Situation)
 reversion.register(LegacyAnswer)
+
+
+class RateCount(models.Model):
+    """How many times one client did one thing (send a goodwill request, answer "did this solve
+    it?") in one time window. Counted with an UPDATE in the database: exact when several app
+    servers and workers count at once, which a cache's read-then-write increment is not."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="The window's number: its start time divided by its length.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_row_per_window")]
+
+    def __str__(self):
+        return f"{self.key} #{self.window}: {self.count}"

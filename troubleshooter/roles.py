@@ -26,6 +26,7 @@ NOT_CONTENT = {
     "troubleshooter.feedback",
     "troubleshooter.searchentry",
     "troubleshooter.walkevent",
+    "troubleshooter.ratecount",  # the rate limits' counters: the site's own bookkeeping
 }
 EDITORS_VIEW_ONLY = {"troubleshooter.feedback", "troubleshooter.walkevent"}
 DEALER_LIAISON_MODELS = {

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
-from config import ratelimit
 from guides import structured_data
-from troubleshooter import offline, selectors, services
+from troubleshooter import offline, ratelimit, selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
@@ -211,9 +210,10 @@ def outcome_feedback(request, problem_slug, slug):
         return render(request, "troubleshooter/feedback_invalid.html", back, status=400)
     # Counted after the form is read: a mistaken post uses up nothing.
     limit, window = settings.FEEDBACK_RATE_LIMIT
-    if ratelimit.over_limit(request, "feedback", limit, window):
+    verdict = ratelimit.count("feedback", ratelimit.client_group(request), limit, window)
+    if not verdict.allowed:
         response = render(request, "troubleshooter/feedback_invalid.html", back | {"too_many": True}, status=429)
-        response["Retry-After"] = str(window)
+        response["Retry-After"] = str(verdict.retry_after)
         return response
     solved = form.cleaned_data["solved"]
 

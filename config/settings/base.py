@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "reversion",
     "reversion_compare",
+    "axes",
     "troubleshooter",
     "guides",
 ]
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its docs ask: refuses a locked-out sign-in before the admin sees it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,6 +132,17 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sign-in to the admin: after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for AXES_COOLOFF_HOURS (django-axes; counts in the database,
+# shared by all app servers). The README says how to unlock someone sooner.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "troubleshooter.ratelimit.client_ip"  # the same proxy rules as the rate limits
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -186,12 +200,15 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Goodwill requests: at most this many submissions per client per window (seconds),
-# counted in the cache; and how long personal data is kept before erasure.
+# Goodwill requests: at most this many new requests per client address and email per window
+# (seconds), and at most GOODWILL_RATE_LIMIT_PER_ADDRESS from one address whatever the emails
+# (many owners share a carrier's or a dealer's address). Counted in the database, shared by all
+# app servers. Also: how long personal data is kept before erasure.
 GOODWILL_RATE_LIMIT = (
     int(os.environ.get("GOODWILL_RATE_LIMIT", "10")),
     int(os.environ.get("GOODWILL_RATE_WINDOW_SECONDS", "3600")),
 )
+GOODWILL_RATE_LIMIT_PER_ADDRESS = int(os.environ.get("GOODWILL_RATE_LIMIT_PER_ADDRESS", "100"))
 # "Did this solve it?": answers per client address per window (one stored answer per browser
 # and cause; this stops a script that throws its cookie away).
 FEEDBACK_RATE_LIMIT = (
@@ -199,8 +216,14 @@ FEEDBACK_RATE_LIMIT = (
     int(os.environ.get("FEEDBACK_RATE_WINDOW_SECONDS", "3600")),
 )
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
-# Set behind a proxy that sets X-Forwarded-For, so the rate limit sees the real client.
-GOODWILL_TRUST_X_FORWARDED_FOR = env_bool("GOODWILL_TRUST_X_FORWARDED_FOR", False)
+# How many proxies (load balancer, CDN) stand in front of the app servers, each appending the
+# address it saw to X-Forwarded-For: the client is that many entries from the right. 0 = none:
+# the connection's own address. Only connections from TRUSTED_PROXY_NETWORKS are read this way,
+# so a client that reaches an app server directly can't choose its address.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "1" if env_bool("GOODWILL_TRUST_X_FORWARDED_FOR", False) else "0"))
+TRUSTED_PROXY_NETWORKS = os.environ.get(
+    "TRUSTED_PROXY_NETWORKS", "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7"
+)
 # The site's public address, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")

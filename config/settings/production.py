@@ -28,21 +28,22 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Outgoing mail over SMTP, configured from the environment.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "587")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", True),
-            # A hung mail server must not hold a web worker for long.
-            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
-        },
+# Outgoing mail, configured from the environment: SMTP by default. The SMTP options go to the
+# SMTP backend only; another backend (console, a provider's API) would refuse them.
+# (Lower-case names: Django refuses the old EMAIL_BACKEND setting beside MAILERS.)
+smtp_backend = "django.core.mail.backends.smtp.EmailBackend"
+mail_backend = os.environ.get("EMAIL_BACKEND", smtp_backend)
+MAILERS = {"default": {"BACKEND": mail_backend}}
+if mail_backend == smtp_backend:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        # A hung mail server must not hold a web worker for long.
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
     }
-}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 # Links in emails to owners must point at the real site.
 SITE_URL = required("SITE_URL")

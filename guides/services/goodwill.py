@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from config import ratelimit
 from guides.models import GoodwillRequest
+from troubleshooter import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,22 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def over_rate_limit(request) -> bool:
-    """Count one submission for this client; True when it is over the limit for the current window."""
+def count_submission(request, email: str) -> ratelimit.Verdict:
+    """Count one new request from this client: per address and email, and per address alone."""
     limit, window = settings.GOODWILL_RATE_LIMIT
-    return ratelimit.over_limit(request, "goodwill", limit, window)
+    address = ratelimit.client_group(request)
+    return ratelimit.count_all(
+        "goodwill",
+        [
+            ("address-email", f"{address} {email.strip().lower()}", limit, window),
+            ("address", address, settings.GOODWILL_RATE_LIMIT_PER_ADDRESS, window),
+        ],
+    )
+
+
+def already_sent(form_key: str, fields: dict) -> GoodwillRequest | None:
+    """The request this very form already created (a re-post, a double tap), if any."""
+    return GoodwillRequest.objects.filter(submission_key=submission_fingerprint(form_key, fields)).first()
 
 
 def submission_fingerprint(form_key: str, fields: dict) -> str:

@@ -1,0 +1,43 @@
+"""Requests built to break the site get a plain answer: a body in an encoding the site can't
+read is a 400 page with a way back, never a 500, and stores nothing. (Django refuses a form body
+that isn't UTF-8; the site's 400 page says so in plain words.)"""
+
+import pytest
+from django.urls import reverse
+
+from guides.models import GoodwillRequest
+from tests.pagetext import read_page
+from troubleshooter.models import Feedback
+
+ENDPOINTS = [
+    reverse("guides:goodwill"),
+    reverse("admin:login"),
+    reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": "micra-k12-boot-lock", "slug": "microswitch-failed"}),
+]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-7", "utf-32", "cp037"])
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_a_form_post_in_an_unreadable_encoding_is_a_clear_400(client, content, url, charset):
+    body = "owner_name=Anna&solved=yes&username=admin&password=x".encode(charset)
+    response = client.generic("POST", url, body, content_type=f"application/x-www-form-urlencoded; charset={charset}")
+    assert response.status_code == 400
+    text = read_page(response.content.decode())[0]
+    assert "We couldn't read what your browser sent" in text and "Go to the home page" in text
+    assert GoodwillRequest.objects.count() == 0 and Feedback.objects.count() == 0
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "cp037", "no-such-charset"])
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_odd_multipart_or_unknown_charsets_never_give_a_500(client, content, url, charset):
+    for kind in ("multipart/form-data; boundary=xyz", "application/x-www-form-urlencoded"):
+        response = client.generic("POST", url, b"--xyz--\r\n", content_type=f"{kind}; charset={charset}")
+        assert response.status_code < 500
+    assert GoodwillRequest.objects.count() == 0
+
+
+def test_an_ordinary_utf8_post_still_reaches_the_form(client, content):
+    body = b"owner_name=Anna"
+    response = client.generic("POST", ENDPOINTS[0], body, content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert response.status_code == 400 and "We couldn't read" not in response.content.decode()
+    assert 'value="Anna"' in response.content.decode()  # the form, with what was typed
