@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
@@ -9,6 +8,7 @@ from django.urls import include, path, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from config.media import serve_media
 from config.sitemaps import SITEMAPS
 
 
@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("guides.urls")),
 ]
 
-# Development only; in production the web server or a file store serves /media/.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Editors' pictures: served by the site in development and production alike, pictures only
+# (a web server or CDN in front may cache them; see docs/deploy.md).
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media")]

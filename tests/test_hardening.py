@@ -41,3 +41,18 @@ def test_an_ordinary_utf8_post_still_reaches_the_form(client, content):
     response = client.generic("POST", ENDPOINTS[0], body, content_type="application/x-www-form-urlencoded; charset=UTF-8")
     assert response.status_code == 400 and "We couldn't read" not in response.content.decode()
     assert 'value="Anna"' in response.content.decode()  # the form, with what was typed
+
+
+def test_media_serves_pictures_only_and_never_as_a_page(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "photo.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBPVP8 ")
+    (tmp_path / "evil.html").write_text("<script>alert(document.cookie)</script>")
+    (tmp_path / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    (tmp_path / "photo.webp.html").write_text("<script>alert(1)</script>")
+
+    picture = client.get("/media/steps/photo.webp")
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/webp"
+    assert picture["X-Content-Type-Options"] == "nosniff" and "sandbox" in picture["Content-Security-Policy"]
+    for stray in ("/media/evil.html", "/media/evil.svg", "/media/photo.webp.html", "/media/../config/settings/base.py"):
+        assert client.get(stray).status_code in (400, 404), stray
