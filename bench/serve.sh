@@ -64,6 +64,7 @@ export DJANGO_SECURE_SSL_REDIRECT=0
 export SQLITE_PATH="$tmp/db.sqlite3"
 export STATIC_ROOT="$tmp/static"
 export MEDIA_ROOT="$tmp/media"
+export CACHE_DIR="$tmp/cache"
 export SITE_URL="$BENCH_URL"
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}

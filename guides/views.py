@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
+from config.pagecache import public_page
 from guides import calendar, illustrations, selectors, structured_data
 from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
@@ -24,6 +25,7 @@ def private_to_staff(response):
     return response
 
 
+@public_page
 def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
@@ -49,6 +51,7 @@ def illustration(request, name):
     return HttpResponse(illustrations.render_standalone(name), content_type="image/svg+xml; charset=utf-8")
 
 
+@public_page
 def faq_list(request, problem_slug):
     problem = selectors.problem_with_faqs(problem_slug, include_drafts=request.user.is_staff)
     has_drafts = any(not faq.is_published for faq in problem.published_faqs)
@@ -64,6 +67,7 @@ def faq_list(request, problem_slug):
     return private_to_staff(response) if has_drafts else response
 
 
+@public_page
 def prevention_tips(request, problem_slug):
     return render(
         request, "guides/prevention_tips.html", {"problem": selectors.published_problem(problem_slug, "prevention_tips")}
@@ -88,6 +92,7 @@ def prevention_reminder(request, problem_slug):
     return response
 
 
+@public_page
 def source_note(request, problem_slug):
     problem = selectors.published_problem(problem_slug)
     article = get_object_or_404(SourceArticle, problem=problem)

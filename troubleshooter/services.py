@@ -113,7 +113,7 @@ def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
     )
     version.status = DiagnosisVersion.Status.PUBLISHED
     version.published_at = timezone.now()
-    version.save(update_fields=["status", "published_at"])
+    version.save(update_fields=["status", "published_at"])  # the save also renews the page cache
     return version
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
+from config import pagecache
+from config.pagecache import public_page
 from guides import structured_data
 from troubleshooter import offline, ratelimit, selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
@@ -30,10 +32,12 @@ CLIENT_COOKIE = "owner"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
 
 
+@public_page
 def home(request):
     return render(request, "troubleshooter/home.html", {"problems": selectors.published_problems()})
 
 
+@public_page
 def problem_detail(request, slug):
     problem, model = selectors.problem_overview(slug)
     return render(request, "troubleshooter/problem_detail.html", overview_context(problem, model))
@@ -110,6 +114,7 @@ def render_fragment_or_page(request, template: str, partial: str, context: dict,
     return response
 
 
+@public_page
 def diagnosis(request, slug):
     problem = selectors.published_problem(slug)
     model, preview = shown_model(request, problem)
@@ -142,27 +147,29 @@ def diagnosis(request, slug):
         # Many answer combinations, one page worth indexing: the cause they lead to.
         context["canonical_path"] = result.leader.cause.obj.get_absolute_url()
     counted = not (request.user.is_staff or any(feedback_params(request).values()) or offline.is_offline_copy(request))
-    if preview is None and counted:
-        count_walk(model, state, result, ask)
     context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
     if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
         push_url(response, diagnosis_url(problem, canonical))
+    if preview is None and counted and (walk := walk_event(model, state, result, ask)) is not None:
+        # Counted each time the page is served, also from the page cache.
+        pagecache.after_serve(response, "troubleshooter.services.count_walk", *walk)
     return private_preview(response, preview)
 
 
-def count_walk(model, state, result, ask) -> None:
+def walk_event(model, state, result, ask) -> tuple | None:
     """For the editors' "at a glance" page: walks started, outcomes reached, "not sure" answers."""
     version_id = model.causes[0].obj.version_id
     if not state and not ask:
-        services.count_walk(version_id, WalkEvent.Kind.STARTED)
-    elif result.finished:
+        return (version_id, WalkEvent.Kind.STARTED)
+    if result.finished:
         unsure = [
             slug
             for slug, answers in state.items()
             if any((a := model.question_by_slug[slug].answer(answer)) is not None and a.no_evidence for answer in answers)
         ]
-        services.count_walk(version_id, WalkEvent.Kind.ENDED, result.leader.cause.slug, unsure)
+        return (version_id, WalkEvent.Kind.ENDED, result.leader.cause.slug, unsure)
+    return None
 
 
 def diagnosis_from_sign(request, slug, sign_slug):
@@ -178,6 +185,7 @@ def diagnosis_from_sign(request, slug, sign_slug):
     raise Http404("No such sign")
 
 
+@public_page
 def outcome_detail(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
     preview = previewed_version(request, problem)
@@ -251,6 +259,7 @@ def outcome_feedback(request, problem_slug, slug):
     return response
 
 
+@public_page
 def search(request):
     # An empty box is not an error: show the form and the ways in.
     form = SearchForm(request.GET if request.GET.get("q", "").strip() else None)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page skips everything below, compression included (the bytes are kept compressed).
+    "config.pagecache.PageCacheMiddleware",
     # Pages are small but signal by the car is weak: compress HTML too (Django pads
     # compressed responses against BREACH, and CSRF tokens are masked per response).
     "django.middleware.gzip.GZipMiddleware",
@@ -125,12 +127,19 @@ def database_from_env() -> dict:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (Redis) lets several app servers agree on rate limits and
-# cached pages; one machine is fine with local memory.
+# The page cache (config/pagecache.py) and its content version live here. Without Redis: files
+# in CACHE_DIR, shared by all the workers of one machine (a version bumped by one is seen by all).
+# With REDIS_URL: shared by every app server.
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # Sign-in to the admin: after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked out for AXES_COOLOFF_HOURS (django-axes; counts in the database,

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from config.pagecache import content_changed
 from guides import illustrations
 from guides.carnews import Article, ContentError, parse_article, read_text
 from guides.models import (
@@ -520,4 +521,5 @@ def load_content(fixtures_dir: Path, *, update: bool = False) -> LoadReport:
             ContentWriter(fixture, update, report).write()
             fixture.check_every_sentence_used()
         rebuild_search_index()
+        content_changed()  # bulk writes send no signals: renew the cached pages here
     return report

@@ -1,0 +1,157 @@
+"""Public pages served from a shared cache until the content changes.
+
+A view opts in with `@public_page`. Its response to an owner (no session cookie: not staff) is
+stored whole, headers and compressed bytes included, under a key made of
+
+- the content version: one value in the shared cache, replaced after every change to the
+  content (a save or delete of a content model, any change an editor makes in the admin,
+  `load_content`), so every app server stops using the old pages at once: no timeout to wait;
+- the address with its query, and what the page varies on: htmx or not (and which region),
+  the language, gzip or not.
+
+A hit answers without running the view, its queries or its templates, with an ETag, so a
+browser that has the page gets a 304. What a page must still do on every serve (count an
+owner's walk for the editors) rides along as "after serve" hooks: (dotted path, args).
+
+Pages that set a cookie or say private/no-store/no-cache are never stored. ("Vary: Cookie" is
+there because pages look at the session to show staff their drafts; the cache only serves and
+stores requests without a session cookie, and the session is the only cookie a page reads.)
+By default
+the cache is a file cache shared by the workers of one machine; `REDIS_URL` makes it shared by
+every app server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.module_loading import import_string
+from django.utils.translation import get_language_from_request
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:content-version"
+HOOKS = "after_serve"
+ENTRY_TIMEOUT = 7 * 24 * 3600  # old versions' pages simply age out
+UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache", "max-age=0")
+
+
+def public_page(view):
+    """Mark a view's responses as the same for every owner: the page cache may keep them."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.public_page = True
+        return response
+
+    return wrapped
+
+
+def after_serve(response, path: str, *args) -> None:
+    """Run `path(*args)` each time this response is served, from the cache too."""
+    hooks = getattr(response, HOOKS, [])
+    hooks.append((path, args))
+    setattr(response, HOOKS, hooks)
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def new_version() -> None:
+    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def content_changed(**_kwargs) -> None:
+    """A new content version now, and again once the change is committed: a page rendered from
+    the old content between the two is then never served."""
+    new_version()
+    transaction.on_commit(new_version)
+
+
+def page_key(request, version: str) -> str:
+    varies = "|".join(
+        [
+            request.get_full_path(),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-Target", ""),
+            request.headers.get("HX-History-Restore-Request", ""),
+            get_language_from_request(request),
+            "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "",
+        ]
+    )
+    return f"page:{version}:{hashlib.sha256(varies.encode()).hexdigest()}"
+
+
+def storable(response) -> bool:
+    control = response.get("Cache-Control", "")
+    return (
+        getattr(response, "public_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in control for word in UNCACHEABLE_CONTROL)
+    )
+
+
+def run_hooks(request, hooks) -> None:
+    for path, args in hooks:
+        try:
+            import_string(path)(*args)
+        except Exception:  # counting for editors must never cost an owner the page
+            logger.exception("After-serve hook %s failed", path)
+
+
+class PageCacheMiddleware:
+    """Outermost: a hit skips everything inside (sessions, views, templates, compression)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skip = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/admin/") if p)
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            response = self.get_response(request)
+            # Staff changed something (the admin, a grid, a publish): every page may be stale now.
+            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+                if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                    content_changed()
+            return response
+        if request.path.startswith(self.skip):
+            return self.get_response(request)
+
+        key = page_key(request, content_version())
+        entry = cache.get(key)
+        if entry is not None:
+            status, headers, content, hooks = entry
+            run_hooks(request, hooks)
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return get_conditional_response(request, etag=response["ETag"], response=response) or response
+
+        response = self.get_response(request)
+        hooks = getattr(response, HOOKS, [])
+        run_hooks(request, hooks)
+        if storable(response):
+            response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+            patch_vary_headers(response, ("Accept-Language",))
+            cache.set(key, (response.status_code, list(response.items()), response.content, hooks), ENTRY_TIMEOUT)
+            response["X-Page-Cache"] = "miss"
+            return get_conditional_response(request, etag=response["ETag"], response=response) or response
+        return response
