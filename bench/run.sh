@@ -10,7 +10,7 @@
 # against it; the server stops when they end. The report goes to stdout and to
 # bench/results/<time>.md (with the raw JSON beside it; results/ is not committed).
 # Knobs: PAGE_RUNS (cold loads per page and profile, 5), LOAD_DURATION (15 s),
-# LOAD_THREADS (2), LOAD_CONNECTIONS (20), BENCH_WORKERS (gunicorn workers, 2).
+# LOAD_THREADS (2), LOAD_CONNECTIONS (16), BENCH_WORKERS (gunicorn workers, 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
