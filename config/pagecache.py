@@ -90,6 +90,8 @@ def page_key(request, version: str) -> str:
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
             request.headers.get("HX-History-Restore-Request", ""),
+            # The service worker's own copy of a page: served the same, but not counted as a visit.
+            request.headers.get("X-Offline-Copy", ""),
             get_language_from_request(request),
             "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "",
         ]

@@ -1,5 +1,6 @@
 """The editors' "at a glance" page and a new fault's set-up steps."""
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from tests.factories import make_problem, make_version
@@ -57,3 +58,22 @@ def test_the_situations_show_live_and_draft_side_by_side(admin_client, content):
     assert "Live: 26 of 30 end on what fixed the car · Draft: 26 of 30" in text
     assert text.count("✗ miss") == 8  # the 4 misses, on live and on draft, marked; causes by name
     assert "The lock mechanism has seized" in text and "mechanism-seized" not in text
+
+
+def test_walks_are_written_in_batches_and_none_is_lost(client, settings, db):
+    """On the busiest pages one INSERT per page would make the database the limit: batches."""
+    settings.WALK_BATCH_SIZE, settings.WALK_BATCH_SECONDS = 3, 3600
+    version = make_version()
+    start = reverse("troubleshooter:diagnosis", kwargs={"slug": version.problem.slug})
+    client.get(start)
+    client.get(start)  # from the page cache: counted all the same
+    assert WalkEvent.objects.count() == 0  # gathered, not yet written
+    client.get(start)
+    assert WalkEvent.objects.filter(kind="started").count() == 3  # the batch, at once
+    client.get(start)
+    settings.WALK_BATCH_SIZE = 1000
+    client.get(start)
+    # The editors' page writes what this process gathered before it counts.
+    admin = User.objects.create_superuser("boss", password="x")
+    client.force_login(admin)
+    assert "5 walks started" in glance_text(client, version.problem)

@@ -67,6 +67,9 @@ class Glance:
 
 def glance(problem: Problem) -> Glance:
     """What owners did with the live diagnosis, and the owner situations on live and draft."""
+    from troubleshooter.services import flush_walks
+
+    flush_walks()  # this process's gathered walks (other workers write theirs within seconds)
     live, draft = published_version(problem), draft_version(problem)
     result = Glance(problem, live, draft)
     if live is not None:

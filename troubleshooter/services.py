@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
+import time
+
 import reversion
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +19,8 @@ from troubleshooter.diagnosis import check_model
 from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkEvent
 from troubleshooter.revisions import keep_baseline
 from troubleshooter.selectors import diagnosis_model, draft_version
+
+logger = logging.getLogger(__name__)
 
 
 class VersionError(Exception):
@@ -127,9 +135,43 @@ def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str =
     return feedback
 
 
+# Walks are counted on the busiest pages, from the page cache too: one INSERT per page would
+# make SQLite's single writer the limit for every owner. Each process gathers its events and
+# writes them as one batch every WALK_BATCH_SIZE events or WALK_BATCH_SECONDS, and at exit.
+_walks: list[WalkEvent] = []
+_walks_lock = threading.Lock()
+_walks_since = [time.monotonic()]
+
+
 def count_walk(version_id: int, kind: str, cause: str = "", unsure: list[str] | tuple = ()) -> None:
     """Note one started walk or one outcome reached, for the editors' "at a glance" page."""
-    WalkEvent.objects.create(version_id=version_id, kind=kind, cause=cause[:80], unsure=" ".join(unsure)[:500])
+    event = WalkEvent(version_id=version_id, kind=kind, cause=cause[:80], unsure=" ".join(unsure)[:500])
+    with _walks_lock:
+        _walks.append(event)
+        due = len(_walks) >= settings.WALK_BATCH_SIZE or time.monotonic() - _walks_since[0] >= settings.WALK_BATCH_SECONDS
+    if due:
+        flush_walks()
+
+
+def flush_walks() -> int:
+    """Write this process's gathered walk events; how many."""
+    with _walks_lock:
+        events = list(_walks)
+        _walks.clear()
+        _walks_since[0] = time.monotonic()
+    if events:
+        WalkEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def flush_walks_at_exit() -> None:
+    try:
+        flush_walks()
+    except Exception:  # the database may be gone already at shutdown: a few counts, not the site
+        logger.exception("Could not write %d walk events at exit", len(_walks))
+
+
+atexit.register(flush_walks_at_exit)
 
 
 def problem_publish_faults(problem: Problem) -> list[str]:

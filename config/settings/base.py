@@ -224,6 +224,9 @@ FEEDBACK_RATE_LIMIT = (
     int(os.environ.get("FEEDBACK_RATE_LIMIT", "30")),
     int(os.environ.get("FEEDBACK_RATE_WINDOW_SECONDS", "3600")),
 )
+# Owners' walks for the editors' "at a glance" page: written in batches (troubleshooter.services).
+WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "50"))
+WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
 # How many proxies (load balancer, CDN) stand in front of the app servers, each appending the
 # address it saw to X-Forwarded-For: the client is that many entries from the right. 0 = none:
