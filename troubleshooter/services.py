@@ -136,21 +136,25 @@ def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str =
 
 
 # Walks are counted on the busiest pages, from the page cache too: one INSERT per page would
-# make SQLite's single writer the limit for every owner. Each process gathers its events and
-# writes them as one batch every WALK_BATCH_SIZE events or WALK_BATCH_SECONDS, and at exit.
-_walks: list[WalkEvent] = []
+# make SQLite's single writer the limit for every owner. Each process gathers its events (plain
+# tuples: cheap to note) and writes them as one batch every WALK_BATCH_SIZE events or
+# WALK_BATCH_SECONDS, off the owner's request (a thread of its own), and at exit.
+_walks: list[tuple] = []
 _walks_lock = threading.Lock()
 _walks_since = [time.monotonic()]
 
 
 def count_walk(version_id: int, kind: str, cause: str = "", unsure: list[str] | tuple = ()) -> None:
     """Note one started walk or one outcome reached, for the editors' "at a glance" page."""
-    event = WalkEvent(version_id=version_id, kind=kind, cause=cause[:80], unsure=" ".join(unsure)[:500])
     with _walks_lock:
-        _walks.append(event)
+        _walks.append((version_id, str(kind), cause[:80], " ".join(unsure)[:500]))
         due = len(_walks) >= settings.WALK_BATCH_SIZE or time.monotonic() - _walks_since[0] >= settings.WALK_BATCH_SECONDS
-    if due:
-        flush_walks()
+    if not due:
+        return
+    if settings.WALK_WRITE_IN_BACKGROUND:
+        threading.Thread(target=flush_walks_in_background, daemon=True).start()
+    else:
+        flush_walks()  # tests: in the request's own transaction
 
 
 def flush_walks() -> int:
@@ -160,8 +164,21 @@ def flush_walks() -> int:
         _walks.clear()
         _walks_since[0] = time.monotonic()
     if events:
-        WalkEvent.objects.bulk_create(events)
+        WalkEvent.objects.bulk_create(
+            WalkEvent(version_id=version_id, kind=kind, cause=cause, unsure=unsure) for version_id, kind, cause, unsure in events
+        )
     return len(events)
+
+
+def flush_walks_in_background() -> None:
+    from django.db import connection
+
+    try:
+        flush_walks()
+    except Exception:  # a busy or absent database: some counts for the editors, never the site
+        logger.exception("Could not write walk events")
+    finally:
+        connection.close()  # this thread's own connection
 
 
 def flush_walks_at_exit() -> None:

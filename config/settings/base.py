@@ -227,6 +227,7 @@ FEEDBACK_RATE_LIMIT = (
 # Owners' walks for the editors' "at a glance" page: written in batches (troubleshooter.services).
 WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "50"))
 WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
+WALK_WRITE_IN_BACKGROUND = True
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
 # How many proxies (load balancer, CDN) stand in front of the app servers, each appending the
 # address it saw to X-Forwarded-For: the client is that many entries from the right. 0 = none:

@@ -16,6 +16,7 @@ STORAGES = {
 }
 # Walks written at once, so a test reads what it just did.
 WALK_BATCH_SIZE = 1
+WALK_WRITE_IN_BACKGROUND = False
 # Each test process its own cache (the SQLite and PostgreSQL suites run side by side in CI).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_AUTOREFRESH = True
