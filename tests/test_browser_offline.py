@@ -67,12 +67,18 @@ def test_the_site_works_offline_after_one_visit(browser, live_server, live_conte
     context.close()
 
 
-def test_an_outcome_reached_through_htmx_opens_again_with_no_signal(browser, live_server, live_content):
+def diagnosis_under_the_worker(browser, live_server):
+    """A phone on the first diagnosis step, the service worker installed and in control."""
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(live_server.url + "/problems/micra-k12-boot-lock/diagnose/")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
+    return context, page
+
+
+def test_an_outcome_reached_through_htmx_opens_again_with_no_signal(browser, live_server, live_content):
+    context, page = diagnosis_under_the_worker(browser, live_server)
     page.get_by_text("It's the fuel flap or the bonnet").click()
     page.get_by_role("button", name="Continue").click()  # htmx swaps in the outcome
     expect(page.get_by_text("How the causes compare")).to_be_visible()
@@ -93,11 +99,7 @@ def test_an_outcome_reached_through_htmx_opens_again_with_no_signal(browser, liv
 
 
 def test_an_htmx_step_that_fails_offline_loads_the_whole_page(browser, live_server, live_content):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.goto(live_server.url + "/problems/micra-k12-boot-lock/diagnose/")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
+    context, page = diagnosis_under_the_worker(browser, live_server)
     context.set_offline(True)
     page.get_by_role("button", name="Continue").click()  # the next step was never fetched
     expect(page.get_by_role("heading", level=1)).to_have_text("No signal right now")
