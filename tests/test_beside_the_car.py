@@ -56,6 +56,9 @@ def test_the_repair_guides_parts_fall_within_the_do_it_yourself_cost(content):
     for guide in RepairGuide.objects.prefetch_related("parts"):
         if (prices := guide.parts_price_range()) is not None:
             assert diy.min_eur <= prices[0] and prices[1] <= diy.max_eur, (guide.slug, prices, diy.min_eur, diy.max_eur)
+            # ...and buying every part the guide lists, the optional ones too, stays within it.
+            everything = sum(part.price_max_eur or 0 for part in guide.parts.all())
+            assert everything <= diy.max_eur, (guide.slug, everything, diy.max_eur)
 
 
 def test_the_emergency_guide_links_owners_who_cannot_get_in(client, content):
