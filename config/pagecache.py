@@ -73,7 +73,10 @@ def content_version() -> str:
 
 
 def new_version() -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    try:
+        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:  # the cache is away: it has nothing to serve stale either (the page cache steps aside)
+        logger.exception("Page cache: could not renew the content version")
 
 
 def content_changed(**_kwargs) -> None:
@@ -136,8 +139,12 @@ class PageCacheMiddleware:
         if request.path.startswith(self.skip):
             return self.get_response(request)
 
-        key = page_key(request, content_version())
-        entry = cache.get(key)
+        try:
+            key = page_key(request, content_version())
+            entry = cache.get(key)
+        except Exception:  # the cache is away (Redis stopped): serve the page without it
+            logger.warning("Page cache unavailable; serving %s uncached", request.path, exc_info=True)
+            return self.get_response(request)
         if entry is not None:
             status, headers, content, hooks = entry
             run_hooks(request, hooks)
@@ -153,7 +160,10 @@ class PageCacheMiddleware:
         if storable(response):
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
             patch_vary_headers(response, ("Accept-Language",))
-            cache.set(key, (response.status_code, list(response.items()), response.content, hooks), ENTRY_TIMEOUT)
+            try:
+                cache.set(key, (response.status_code, list(response.items()), response.content, hooks), ENTRY_TIMEOUT)
+            except Exception:
+                logger.warning("Page cache: could not store %s", request.path, exc_info=True)
             response["X-Page-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response) or response
         return response

@@ -8,6 +8,7 @@ from django.urls import include, path, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from config.health import health
 from config.media import serve_media
 from config.sitemaps import SITEMAPS
 
@@ -35,6 +36,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; send them to the real one.
     path("favicon.ico", favicon, name="favicon"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("health/", health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
     path("", include("troubleshooter.urls")),

@@ -56,3 +56,18 @@ def test_media_serves_pictures_only_and_never_as_a_page(client, db, settings, tm
     assert picture["X-Content-Type-Options"] == "nosniff" and "sandbox" in picture["Content-Security-Policy"]
     for stray in ("/media/evil.html", "/media/evil.svg", "/media/photo.webp.html", "/media/../config/settings/base.py"):
         assert client.get(stray).status_code in (400, 404), stray
+
+
+def test_the_health_check_answers_for_load_balancers(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200 and response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_with_the_cache_away_pages_are_served_and_the_health_check_says_503(client, content, settings):
+    # A real Redis client pointed at a port where nothing listens: the cache is unreachable.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    response = client.get("/health/")
+    assert response.status_code == 503 and response.json() == {"database": "ok", "cache": "failing"}
+    page = client.get("/guides/open-boot-from-inside/")  # owners still get their pages, uncached
+    assert page.status_code == 200 and "X-Page-Cache" not in page
