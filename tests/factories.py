@@ -91,3 +91,27 @@ def make_version(problem: Problem | None = None, *, status: str = "published", *
     Mark.objects.create(answer=nothing, cause=switch, effect=Mark.Effect.RULES_OUT)
     Mark.objects.create(answer=nothing, cause=latch, effect=Mark.Effect.RULES_OUT)
     return version
+
+
+def goodwill_fields(**overrides) -> dict:
+    """A goodwill request's fields as the service stores them (no form in between)."""
+    from guides.models import GoodwillRequest
+
+    return {
+        "problem": Problem.objects.get(),
+        "owner_name": "Anna Jansen",
+        "owner_email": "anna@example.org",
+        "registration": "AB-123-C",
+        "first_registration_year": 2006,
+        "mileage_km": 120000,
+        "service_history": GoodwillRequest.ServiceHistory.choices[0][0],
+        "diagnosis": "The microswitch has failed.",
+        "consent": True,
+    } | overrides
+
+
+def make_goodwill_request(form_key: str = "test-form", **overrides):
+    from guides.services.goodwill import create_request
+
+    goodwill_request, _created = create_request(form_key=form_key, **goodwill_fields(**overrides))
+    return goodwill_request

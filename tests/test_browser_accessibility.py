@@ -4,9 +4,7 @@ the dark theme, at a phone's size: no violations."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from guides.models import GoodwillRequest
-from guides.services.goodwill import create_request
-from troubleshooter.models import Problem
+from tests.factories import make_goodwill_request
 
 pytestmark = pytest.mark.browser
 
@@ -32,29 +30,13 @@ PAGES = [
 ]
 
 
-def a_letter() -> GoodwillRequest:
-    goodwill_request, _created = create_request(
-        form_key="a11y-test",
-        problem=Problem.objects.get(),
-        owner_name="Anna Jansen",
-        owner_email="anna@example.org",
-        registration="AB-123-C",
-        first_registration_year=2006,
-        mileage_km=120000,
-        service_history=GoodwillRequest.ServiceHistory.choices[0][0],
-        diagnosis="The microswitch has failed.",
-        consent=True,
-    )
-    return goodwill_request
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_accessibility_violations_on_any_public_page(browser, live_server, live_content, scheme):
     axe = Axe()
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
     page = context.new_page()
     found = {}
-    for path in [*PAGES, a_letter().get_absolute_url()]:
+    for path in [*PAGES, make_goodwill_request(form_key="a11y-test").get_absolute_url()]:
         page.goto(live_server.url + path)
         results = axe.run(page)
         if results.violations_count:

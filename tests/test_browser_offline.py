@@ -4,9 +4,7 @@ an offline page open from the service worker; owners' letters never come from it
 import pytest
 from playwright.sync_api import expect
 
-from guides.models import GoodwillRequest
-from guides.services.goodwill import create_request
-from troubleshooter.models import Problem
+from tests.factories import make_goodwill_request
 
 pytestmark = pytest.mark.browser
 
@@ -14,24 +12,8 @@ PHONE = {"width": 390, "height": 844}
 STEP = "/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=no-click"
 
 
-def a_letter() -> GoodwillRequest:
-    goodwill_request, _created = create_request(
-        form_key="offline-test",
-        problem=Problem.objects.get(),
-        owner_name="Anna Jansen",
-        owner_email="anna@example.org",
-        registration="AB-123-C",
-        first_registration_year=2006,
-        mileage_km=120000,
-        service_history=GoodwillRequest.ServiceHistory.choices[0][0],
-        diagnosis="The microswitch has failed.",
-        consent=True,
-    )
-    return goodwill_request
-
-
 def test_the_site_works_offline_after_one_visit(browser, live_server, live_content):
-    letter = a_letter()
+    letter = make_goodwill_request(form_key="offline-test")
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(live_server.url + "/")
