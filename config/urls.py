@@ -46,3 +46,6 @@ urlpatterns = [
 # Editors' pictures: served by the site in development and production alike, pictures only
 # (a web server or CDN in front may cache them; see docs/deploy.md).
 urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media, name="media")]
+
+# A database outage is a 503 with Retry-After, not a 500 (config/errors.py).
+handler500 = "config.errors.server_error"

@@ -133,8 +133,9 @@ def goodwill_form_page(request, dealer):
             if not verdict.allowed:
                 # Keep what the owner typed: they can send it when the pause is over.
                 minutes = max(1, -(-verdict.retry_after // 60))
-                context = {"form": form, "dealer": dealer, "rate_limited_minutes": minutes} | selectors.goodwill_context(form)
-                response = render(request, "guides/goodwill.html", context, status=429)
+                paused = "unavailable_minutes" if verdict.unavailable else "rate_limited_minutes"
+                context = {"form": form, "dealer": dealer, paused: minutes} | selectors.goodwill_context(form)
+                response = render(request, "guides/goodwill.html", context, status=503 if verdict.unavailable else 429)
                 response["Retry-After"] = str(verdict.retry_after)
                 return response
             goodwill_request, _created = goodwill_service.create_request(form_key=form_key, **fields)

@@ -79,6 +79,8 @@ def client_group(request) -> str:
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends (or until trying again is worth it)
+    # Refused because the count could not be kept (the database is away), not for sending too much.
+    unavailable: bool = False
 
 
 def count(scope: str, identity: str, limit: int, window: int) -> Verdict:
@@ -101,7 +103,7 @@ def count(scope: str, identity: str, limit: int, window: int) -> Verdict:
             counted = RateCount.objects.get(key=key, window=number).count
     except DatabaseError:
         logger.exception("Rate limit %s: the count could not be kept; refusing for now", scope)
-        return Verdict(False, RETRY_WHEN_UNAVAILABLE)
+        return Verdict(False, RETRY_WHEN_UNAVAILABLE, unavailable=True)
     return Verdict(counted <= limit, retry_after)
 
 
@@ -109,4 +111,6 @@ def count_all(scope: str, checks: list[tuple[str, str, int, int]]) -> Verdict:
     """Count under several keys at once, [(name, identity, limit, window)]: allowed only if all allow."""
     verdicts = [count(f"{scope}:{name}", identity, limit, window) for name, identity, limit, window in checks]
     refused = [v for v in verdicts if not v.allowed]
-    return Verdict(False, max(v.retry_after for v in refused)) if refused else Verdict(True, 0)
+    if not refused:
+        return Verdict(True, 0)
+    return Verdict(False, max(v.retry_after for v in refused), unavailable=any(v.unavailable for v in refused))

@@ -220,7 +220,9 @@ def outcome_feedback(request, problem_slug, slug):
     limit, window = settings.FEEDBACK_RATE_LIMIT
     verdict = ratelimit.count("feedback", ratelimit.client_group(request), limit, window)
     if not verdict.allowed:
-        response = render(request, "troubleshooter/feedback_invalid.html", back | {"too_many": True}, status=429)
+        refusal = {"unavailable": True} if verdict.unavailable else {"too_many": True}
+        status = 503 if verdict.unavailable else 429
+        response = render(request, "troubleshooter/feedback_invalid.html", back | refusal, status=status)
         response["Retry-After"] = str(verdict.retry_after)
         return response
     solved = form.cleaned_data["solved"]

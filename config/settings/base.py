@@ -117,7 +117,8 @@ def database_from_env() -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         "OPTIONS": {
-            "timeout": 20,
+            # Seconds a write waits for another writer before "database is locked" (then a 503 page).
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
