@@ -23,15 +23,21 @@ every app server.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
+import re
 import secrets
+import struct
+import zlib
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_request
@@ -54,6 +60,31 @@ def public_page(view):
         return response
 
     return wrapped
+
+
+# The value a form page's CSRF field gets: this client's token, made per serve.
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+def public_form_page(**fresh_fields: str):
+    """Like `public_page`, for a page with a form: stored once, with the value of each hidden field
+    named here (a dotted path to a function that makes a new value) and of the CSRF field made
+    anew for every serve. Each owner gets their own CSRF token (and cookie) and their own one-time
+    key, without JavaScript; the stored page holds neither. Only the empty form (a 200 to a GET)
+    is stored; a form sent back with mistakes is that owner's own."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                response.public_page = True
+                response.fresh_fields = {CSRF_FIELD: ""} | fresh_fields
+            return response
+
+        return wrapped
+
+    return decorator
 
 
 def after_serve(response, path: str, *args) -> None:
@@ -102,6 +133,17 @@ def page_key(request, version: str) -> str:
     return f"page:{version}:{hashlib.sha256(varies.encode()).hexdigest()}"
 
 
+def storable_form(response) -> bool:
+    """A form page: its own cookie (CSRF) and no-cache for browsers are expected; both are made per serve."""
+    return (
+        getattr(response, "public_page", False)
+        and getattr(response, "fresh_fields", None) is not None
+        and response.status_code == 200
+        and not response.streaming
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    )
+
+
 def storable(response) -> bool:
     control = response.get("Cache-Control", "")
     return (
@@ -111,6 +153,86 @@ def storable(response) -> bool:
         and not response.cookies
         and not any(word in control for word in UNCACHEABLE_CONTROL)
     )
+
+
+@dataclass
+class FormPage:
+    """A stored page with a form: the HTML around its per-serve values, and each piece also
+    deflated on its own (ending on a byte boundary, sharing nothing with the next piece), so a
+    gzip body is put together without compressing the page again: only the new values are."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    pieces: list[bytes]  # one more than fields: pieces[0] fields[0] pieces[1] ... pieces[-1]
+    deflated: list[bytes]
+    fields: list[tuple[str, str]]  # (field name, dotted path of its maker; "" for CSRF)
+    hooks: list
+
+
+def deflate_piece(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def gzip_pieces(pieces: list[bytes], deflated: list[bytes]) -> bytes:
+    """One gzip member from separately deflated pieces (RFC 1951 blocks may follow each other
+    freely), with a random-length file name in the header against BREACH, as Django's own
+    GZipMiddleware does."""
+    name = secrets.token_hex(secrets.randbelow(50) + 1).encode() + b"\0"
+    header = b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\0\0\0\0\0\xff" + name
+    crc, size = 0, 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+    final_empty_block = b"\x03\x00"
+    return header + b"".join(deflated) + final_empty_block + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+def fresh_field_pattern(name: str) -> re.Pattern:
+    return re.compile(rb'(<input type="hidden" name="' + re.escape(name.encode()) + rb'" value=")([^"]*)(")')
+
+
+def form_page(response, hooks) -> FormPage | None:
+    """The response cut around its fresh fields' values; None when it can't be (then not stored)."""
+    content = response.content
+    if response.get("Content-Encoding") == "gzip":
+        content = gzip.decompress(content)
+    elif response.has_header("Content-Encoding"):
+        return None
+    cuts = []
+    for name, maker in response.fresh_fields.items():
+        found = list(fresh_field_pattern(name).finditer(content))
+        if len(found) > 1 or (not found and name != CSRF_FIELD):
+            return None  # a field the page does not hold once: nothing safe to store
+        cuts += [(m.start(2), m.end(2), name, maker) for m in found]
+    cuts.sort()
+    pieces, fields, position = [], [], 0
+    for start, end, name, maker in cuts:
+        pieces.append(content[position:start])
+        fields.append((name, maker))
+        position = end
+    pieces.append(content[position:])
+    dropped = {"content-length", "etag", "content-encoding", "set-cookie"}
+    headers = [(k, v) for k, v in response.items() if k.lower() not in dropped]
+    return FormPage(response.status_code, headers, pieces, [deflate_piece(p) for p in pieces], fields, hooks)
+
+
+def serve_form_page(request, page: FormPage, csrf: CsrfViewMiddleware) -> HttpResponse:
+    csrf.process_request(request)  # this client's CSRF secret, from its cookie, or a new one
+    values = [(get_token(request) if name == CSRF_FIELD else import_string(maker)()).encode() for name, maker in page.fields]
+    pieces, deflated = [page.pieces[0]], [page.deflated[0]]
+    for value, piece, piece_deflated in zip(values, page.pieces[1:], page.deflated[1:], strict=True):
+        pieces += [value, piece]
+        deflated += [deflate_piece(value), piece_deflated]
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(gzip_pieces(pieces, deflated) if zipped else b"".join(pieces), status=page.status)
+    for name, value in page.headers:
+        response[name] = value
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    response["X-Page-Cache"] = "hit"
+    return csrf.process_response(request, response)
 
 
 def run_hooks(request, hooks) -> None:
@@ -127,6 +249,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.skip = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/admin/") if p)
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -145,6 +268,9 @@ class PageCacheMiddleware:
         except Exception:  # the cache is away (Redis stopped): serve the page without it
             logger.warning("Page cache unavailable; serving %s uncached", request.path, exc_info=True)
             return self.get_response(request)
+        if isinstance(entry, FormPage):
+            run_hooks(request, entry.hooks)
+            return serve_form_page(request, entry, self.csrf)
         if entry is not None:
             status, headers, content, hooks = entry
             run_hooks(request, hooks)
@@ -157,6 +283,15 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         hooks = getattr(response, HOOKS, [])
         run_hooks(request, hooks)
+        if storable_form(response):
+            page = form_page(response, hooks)
+            if page is not None:
+                try:
+                    cache.set(key, page, ENTRY_TIMEOUT)
+                except Exception:
+                    logger.warning("Page cache: could not store %s", request.path, exc_info=True)
+                response["X-Page-Cache"] = "miss"
+            return response
         if storable(response):
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
             patch_vary_headers(response, ("Accept-Language",))

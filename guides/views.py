@@ -11,11 +11,13 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods
 
-from config.pagecache import public_page
+from config.pagecache import public_form_page, public_page
 from guides import calendar, illustrations, selectors, structured_data
 from guides.forms import GoodwillRequestForm
 from guides.models import SourceArticle
 from guides.services import goodwill as goodwill_service
+
+NEW_SUBMISSION_KEY = "guides.services.goodwill.new_submission_key"
 
 
 def private_to_staff(response):
@@ -99,7 +101,10 @@ def source_note(request, problem_slug):
     return render(request, "guides/source_note.html", {"problem": problem, "article": article})
 
 
-@never_cache  # each form carries its own one-time key
+# Browsers never keep the form (each carries its own one-time key); the page cache keeps it
+# once and puts in a new key and the owner's own CSRF token on every serve.
+@never_cache
+@public_form_page(submission_key=NEW_SUBMISSION_KEY)
 @require_http_methods(["GET", "POST"])
 def goodwill(request):
     """The goodwill request for everyone; the owner picks their dealer, if listed."""
@@ -107,6 +112,7 @@ def goodwill(request):
 
 
 @never_cache
+@public_form_page(submission_key=NEW_SUBMISSION_KEY)
 @require_http_methods(["GET", "POST"])
 def goodwill_dealer(request, code):
     """A dealer's own link: the page and the letter name that dealer."""
