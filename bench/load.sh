@@ -42,7 +42,7 @@ PAGES=(
   "Diagnosis: first step|/problems/micra-k12-boot-lock/diagnose/"
   "Diagnosis: a step|/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=no-click"
   "Diagnosis: outcome|/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
-  "Goodwill form (a form with a CSRF token: not cached)|/goodwill/"
+  "Goodwill form (its CSRF token and one-time key made per serve)|/goodwill/"
   "Search, a new query every time (cold)|/search/?q=rain|cold"
 )
 

@@ -5,6 +5,9 @@
 #   bench/serve.sh CMD [ARGS...]   serve, run CMD (in the current directory) with
 #                                  BENCH_URL (and BENCH_SERVER_PID, gunicorn's
 #                                  master) set, then stop
+#   BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://... bench/serve.sh
+#                                  PostgreSQL and Redis instead of SQLite and the file cache
+#                                  (bench/pg_redis.py starts throwaway servers and sets both)
 #   BENCH_REF=HEAD bench/serve.sh  serve a committed version (git archive into the
 #                                  temporary directory) instead of the work tree, so
 #                                  that edits in progress do not change the figures
@@ -69,6 +72,10 @@ export SITE_URL="$BENCH_URL"
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 unset DATABASE_URL REDIS_URL DJANGO_DEBUG
+# A PostgreSQL database and a Redis server instead of SQLite and the file cache (both empty:
+# they are filled here); bench/pg_redis.py starts throwaway ones and sets these.
+[ -n "${BENCH_DATABASE_URL:-}" ] && export DATABASE_URL="$BENCH_DATABASE_URL"
+[ -n "${BENCH_REDIS_URL:-}" ] && export REDIS_URL="$BENCH_REDIS_URL"
 
 echo "serve.sh: preparing $tmp (migrate, load_content, collectstatic)" >&2
 "$PY" manage.py migrate --noinput -v0

@@ -226,7 +226,7 @@ FEEDBACK_RATE_LIMIT = (
     int(os.environ.get("FEEDBACK_RATE_WINDOW_SECONDS", "3600")),
 )
 # Owners' walks for the editors' "at a glance" page: written in batches (troubleshooter.services).
-WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "200"))
+WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "1000"))
 WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
 WALK_WRITE_IN_BACKGROUND = True
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
