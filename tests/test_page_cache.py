@@ -2,6 +2,7 @@
 someone else's variant (htmx region, language, compression); staff never get stored pages."""
 
 import gzip
+import io
 import secrets
 
 import pytest
@@ -112,3 +113,16 @@ def test_pages_that_set_a_cookie_are_never_stored(rf):
         first, second = (middleware(rf.get("/a-page-with-a-cookie/")) for _ in range(2))
         assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
         assert first.cookies["owner"].value != second.cookies["owner"].value
+
+
+def test_a_restored_database_is_shown_once_the_cache_is_renewed(client, content):
+    """A restore (or a change by hand in SQL) sends no signal: the pages stay as they were until
+    `renew_page_cache`, the last step of a restore in docs/deploy.md."""
+    from django.core.management import call_command
+
+    url = "/guides/replace-microswitch/"
+    client.get(url)
+    RepairGuide.objects.filter(slug="replace-microswitch").update(title="The guide as in the backup")
+    assert "The guide as in the backup" not in client.get(url).content.decode()
+    call_command("renew_page_cache", stdout=io.StringIO())
+    assert "The guide as in the backup" in client.get(url).content.decode()
