@@ -225,6 +225,9 @@ FEEDBACK_RATE_LIMIT = (
     int(os.environ.get("FEEDBACK_RATE_LIMIT", "30")),
     int(os.environ.get("FEEDBACK_RATE_WINDOW_SECONDS", "3600")),
 )
+# Pages each app server process also keeps in its own memory (the most recently served; a
+# few tens of KB each), so a hit reads only the content version from the shared cache.
+PAGE_CACHE_RECENT_ENTRIES = int(os.environ.get("PAGE_CACHE_RECENT_ENTRIES", "300"))
 # Owners' walks for the editors' "at a glance" page: written in batches (troubleshooter.services).
 WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "1000"))
 WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
