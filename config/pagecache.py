@@ -226,30 +226,32 @@ def stored_block(data: bytes) -> bytes:
     return b"\0" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
 
 
-CSRF_CUTOFF = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # bytes below it map evenly onto the alphabet
+CSRF_SIZE = len(CSRF_ALLOWED_CHARS)
+CSRF_CUTOFF = 256 - 256 % CSRF_SIZE  # bytes below it map evenly onto the alphabet
 CSRF_POSITION = {char: position for position, char in enumerate(CSRF_ALLOWED_CHARS)}
+CSRF_CHARS = bytes.maketrans(bytes(range(CSRF_SIZE)), CSRF_ALLOWED_CHARS.encode())  # position -> character
 
 
-def random_csrf_string() -> str:
+def random_csrf_positions() -> list[int]:
     """What Django's CSRF code draws with get_random_string (CSRF_SECRET_LENGTH characters of
-    CSRF_ALLOWED_CHARS, uniform), from one urandom call instead of one secrets.choice per
-    character: those were a third of a cached form's serve."""
-    chars: list[str] = []
-    while len(chars) < CSRF_SECRET_LENGTH:
-        chars += [CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in os.urandom(CSRF_SECRET_LENGTH + 8) if b < CSRF_CUTOFF]
-    return "".join(chars[:CSRF_SECRET_LENGTH])
+    CSRF_ALLOWED_CHARS, uniform), as positions in the alphabet, from one urandom call instead of
+    one secrets.choice per character: those were a third of a cached form's serve."""
+    positions: list[int] = []
+    while len(positions) < CSRF_SECRET_LENGTH:
+        positions += [b % CSRF_SIZE for b in os.urandom(CSRF_SECRET_LENGTH + 8) if b < CSRF_CUTOFF]
+    return positions[:CSRF_SECRET_LENGTH]
 
 
 def csrf_token(request) -> str:
     """django.middleware.csrf.get_token, with the faster draw: the client's secret (from its
     cookie, read by CsrfViewMiddleware.process_request, or a new one, then set as its cookie),
-    masked anew for this response. The tests post these tokens through Django's own check."""
-    secret = request.META.get("CSRF_COOKIE") or random_csrf_string()
+    masked anew for this response (each character moved along the alphabet by the mask's).
+    The tests post these tokens through Django's own check."""
+    secret = request.META.get("CSRF_COOKIE") or bytes(random_csrf_positions()).translate(CSRF_CHARS).decode()
     request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
-    mask = random_csrf_string()
-    size = len(CSRF_ALLOWED_CHARS)
-    cipher = (CSRF_ALLOWED_CHARS[(CSRF_POSITION[s] + CSRF_POSITION[m]) % size] for s, m in zip(secret, mask, strict=True))
-    return mask + "".join(cipher)
+    mask = random_csrf_positions()
+    cipher = [(CSRF_POSITION[char] + shift) % CSRF_SIZE for char, shift in zip(secret, mask, strict=True)]
+    return bytes(mask + cipher).translate(CSRF_CHARS).decode()
 
 
 def serve_form_page(request, page: FormPage, csrf: CsrfViewMiddleware) -> HttpResponse:
