@@ -172,7 +172,14 @@ def flush_walks() -> int:
         rows = [(version_id, day, kind, cause, unsure) for version_id, kind, cause, unsure in events]
         # Many rows: one transaction, so one commit; one row is one statement, atomic by itself.
         with transaction.atomic() if len(rows) > 1 else nullcontext(), connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            if connection.vendor == "postgresql":
+                # COPY: a fraction of the server's and this thread's time for a thousand INSERTs,
+                # which held the GIL long enough to show in the pages' p99.
+                with cursor.copy(f"COPY {table} (version_id, day, kind, cause, unsure) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, rows)
     return len(events)
 
 
