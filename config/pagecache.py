@@ -195,6 +195,7 @@ def new_version() -> None:
             version_watch.version = version  # this process at once; the others on the message
         publish_version(version)
     except Exception:  # the cache is away: it has nothing to serve stale either (the page cache steps aside)
+        version_watch.version = None  # nor this process's own copy of the old version
         logger.exception("Page cache: could not renew the content version")
 
 
