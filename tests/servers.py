@@ -474,16 +474,13 @@ def hidden_fields(html: str) -> dict:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
 
 
-def goodwill_form(browser: Browser, base_url: str, *, name: str, email: str, registration: str) -> dict:
-    """A goodwill form as served by that server (its CSRF token and one-time key), filled in validly."""
-    page = browser.get(f"{base_url}/goodwill/")
-    if page.status != 200:
-        raise AssertionError(f"GET /goodwill/ on {base_url}: {page.status}\n{page.text[:2000]}")
-    return hidden_fields(page.text) | {
-        "owner_name": name,
-        "owner_email": email,
+def goodwill_answers(**overrides) -> dict:
+    """What an owner types into the goodwill form, valid throughout (tests change a field or two)."""
+    return {
+        "owner_name": "Anna de Vries",
+        "owner_email": "anna@example.org",
         "owner_phone": "",
-        "registration": registration,
+        "registration": "ab-123-c",
         "vin": "",
         "first_registration_year": "2007",
         "mileage_km": "123000",
@@ -492,4 +489,12 @@ def goodwill_form(browser: Browser, base_url: str, *, name: str, email: str, reg
         "notes": "",
         "consent": "on",
         "website": "",
-    }
+    } | overrides
+
+
+def goodwill_form(browser: Browser, base_url: str, *, name: str, email: str, registration: str) -> dict:
+    """A goodwill form as served by that server (its CSRF token and one-time key), filled in validly."""
+    page = browser.get(f"{base_url}/goodwill/")
+    if page.status != 200:
+        raise AssertionError(f"GET /goodwill/ on {base_url}: {page.status}\n{page.text[:2000]}")
+    return hidden_fields(page.text) | goodwill_answers(owner_name=name, owner_email=email, registration=registration)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from guides.models import Dealer, GoodwillRequest
 from tests.factories import make_goodwill_request
 from tests.pagetext import read_page
+from tests.servers import goodwill_answers
 from troubleshooter.models import Problem
 
 GENERAL = reverse("guides:goodwill")
@@ -38,21 +39,7 @@ def form_data(client, url=GENERAL, **overrides) -> dict:
     """What an owner sends: the form as served (hidden fields included) plus valid answers."""
     html = client.get(url).content.decode()
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    data = {
-        **hidden,
-        "owner_name": "Anna de Vries",
-        "owner_email": "anna@example.org",
-        "owner_phone": "",
-        "registration": "ab-123-c",
-        "vin": "",
-        "first_registration_year": "2007",
-        "mileage_km": "123000",
-        "service_history": "dealer",
-        "diagnosis": "The microswitch or the rubber button over it has failed.",
-        "notes": "",
-        "consent": "on",
-        "website": "",
-    }
+    data = hidden | goodwill_answers()
     data.pop("csrfmiddlewaretoken", None)
     return {**data, **overrides}
 
