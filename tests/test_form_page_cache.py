@@ -57,7 +57,7 @@ def test_every_serve_has_its_own_token_cookie_and_key(content, encoding):
 def test_a_form_from_the_cache_is_sent_and_stored(content):
     owner().get(GENERAL)  # stored
     anna, piet = owner(), owner()
-    anna_form, piet_form = form_data(anna), form_data(piet)
+    anna_form, piet_form = form_data(anna), form_data(piet, owner_name="Piet Bakker", owner_email="piet@example.org")
     assert anna_form != piet_form
     for client, form in ((anna, anna_form), (piet, piet_form)):
         sent = client.post(GENERAL, {**form, "csrfmiddlewaretoken": hidden_fields(client.get(GENERAL))["csrfmiddlewaretoken"]})

@@ -138,9 +138,9 @@ def test_the_honeypot_stops_bots(client, content):
 
 @override_settings(GOODWILL_RATE_LIMIT=(3, 3600))
 def test_too_many_submissions_from_one_client_get_429(client, content):
-    for _ in range(3):
-        assert client.post(GENERAL, form_data(client)).status_code == 302
-    response = client.post(GENERAL, form_data(client))
+    for n in range(3):  # three different requests (the same one sent again is not counted)
+        assert client.post(GENERAL, form_data(client, notes=f"Request {n}")).status_code == 302
+    response = client.post(GENERAL, form_data(client, notes="Request 3"))
     assert response.status_code == 429
     assert "Too many requests from here" in text_of(response)
     retry_after = int(response["Retry-After"])
@@ -158,8 +158,8 @@ def test_only_valid_new_requests_count(client, content):
     for _typo in range(5):  # an owner fixing mistakes is never paused
         assert client.post(GENERAL, form_data(client, owner_email="not-an-email")).status_code == 400
     accepted = client.post(GENERAL, data := form_data(client))
-    assert client.post(GENERAL, form_data(client)).status_code == 302
-    assert client.post(GENERAL, form_data(client)).status_code == 429  # the limit is reached...
+    assert client.post(GENERAL, form_data(client, notes="A second request")).status_code == 302
+    assert client.post(GENERAL, form_data(client, notes="A third request")).status_code == 429  # the limit is reached...
     # ...but the form already accepted, sent again (Back, then Send), still gets its letter.
     again = client.post(GENERAL, data)
     assert again.status_code == 302 and again["Location"] == accepted["Location"]
@@ -177,8 +177,8 @@ def test_one_address_has_a_ceiling_whatever_the_emails(client, content):
 def test_ipv6_clients_are_counted_per_64(client, content):
     assert client.post(GENERAL, form_data(client), REMOTE_ADDR="2001:db8:1:2::1").status_code == 302
     # Another address in the same /64 is the same phone or household.
-    assert client.post(GENERAL, form_data(client), REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
-    assert client.post(GENERAL, form_data(client), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+    assert client.post(GENERAL, form_data(client, notes="Again"), REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
+    assert client.post(GENERAL, form_data(client, notes="Again"), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -288,6 +288,18 @@ def test_going_back_to_fix_a_typo_gives_a_letter_with_the_fix(client, content):
     assert "registration AB-123-D" in text_of(client.get(fixed["Location"]))
 
 
+def test_the_same_answers_sent_again_from_a_new_form_give_the_same_letter(client, content):
+    """Back after the letter brings a new copy of the form (never kept, so a new one-time key):
+    sending the same answers again is the same request, not a second one for the dealer."""
+    first = client.post(GENERAL, form_data(client))
+    again = client.post(GENERAL, form_data(client))  # a fresh form, the same answers
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert GoodwillRequest.objects.count() == 1
+    other = client.post(GENERAL, form_data(client, owner_email="piet@example.org"))
+    assert other["Location"] != first["Location"]
+    assert GoodwillRequest.objects.count() == 2
+
+
 def test_form_pages_are_never_cached(client, content):
     assert "no-store" in client.get(GENERAL)["Cache-Control"]
 
@@ -315,8 +327,8 @@ def test_hostile_input_is_escaped_in_the_admin(admin_client, client, content):
 
 
 def test_token_is_long_random_and_cannot_be_guessed_or_listed(client, content):
-    for _ in range(3):
-        client.post(GENERAL, form_data(client))
+    for n in range(3):
+        client.post(GENERAL, form_data(client, notes=f"Request {n}"))
     tokens = list(GoodwillRequest.objects.values_list("token", flat=True))
     assert len(set(tokens)) == 3 and all(len(t) >= 43 for t in tokens)  # 256 random bits
     token = tokens[0]

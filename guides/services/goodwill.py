@@ -57,9 +57,19 @@ def count_submission(request, email: str) -> ratelimit.Verdict:
     )
 
 
+# An owner who presses Back after getting their letter gets the form again, new from the server
+# (it is never kept), and may send the same answers again: that is the same request, not a new one.
+SAME_REQUEST_WITHIN = timedelta(days=1)
+
+
 def already_sent(form_key: str, fields: dict) -> GoodwillRequest | None:
-    """The request this very form already created (a re-post, a double tap), if any."""
-    return GoodwillRequest.objects.filter(submission_key=submission_fingerprint(form_key, fields)).first()
+    """The request this very form already created (a re-post, a double tap), or one with exactly
+    these answers sent from a newer copy of the form within SAME_REQUEST_WITHIN, if any."""
+    same_form = GoodwillRequest.objects.filter(submission_key=submission_fingerprint(form_key, fields)).first()
+    if same_form is not None:
+        return same_form
+    recent = GoodwillRequest.objects.filter(created_at__gte=timezone.now() - SAME_REQUEST_WITHIN, personal_data_erased_at=None)
+    return recent.filter(**fields).order_by("created_at").first()
 
 
 def submission_fingerprint(form_key: str, fields: dict) -> str:
