@@ -93,6 +93,11 @@ class GoodwillRequestForm(forms.ModelForm):
         if self.fields["problem"].queryset.count() == 1:
             self.fields["problem"].widget = forms.HiddenInput()
             self.fields["problem"].initial = self.fields["problem"].queryset.get()
+        if not (self.initial.get("diagnosis") or self.data.get("outcome")):
+            # Not carried over from a diagnosis: say what to write, not that it was filled in.
+            self.fields["diagnosis"].help_text = _(
+                "What is wrong, in a sentence or two. The diagnosis on this site can fill this in for you."
+            )
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         # Radio buttons need no "choose one" entry: nothing is ticked until the owner ticks it.
         self.fields["service_history"].choices = GoodwillRequest.ServiceHistory.choices

@@ -300,6 +300,13 @@ def test_the_same_answers_sent_again_from_a_new_form_give_the_same_letter(client
     assert GoodwillRequest.objects.count() == 2
 
 
+def test_the_diagnosis_hint_says_filled_in_only_when_it_was(client, content):
+    assert "Filled in from your diagnosis" not in text_of(client.get(GENERAL))
+    assert "The diagnosis on this site can fill this in for you" in text_of(client.get(GENERAL))
+    carried = text_of(client.get(GENERAL, {"outcome": "microswitch-failed"}))
+    assert "Filled in from your diagnosis" in carried
+
+
 def test_form_pages_are_never_cached(client, content):
     assert "no-store" in client.get(GENERAL)["Cache-Control"]
 
