@@ -94,7 +94,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import app_server, exceptions_logged, postgres, prepare_site, redis, site_env  # noqa: E402
+from tests.servers import app_server, exceptions_logged, hidden_fields, postgres, prepare_site, redis, site_env  # noqa: E402
 
 MAX_SECONDS = 600
 MAX_CONNECTIONS = 128
@@ -133,7 +133,6 @@ INPUT = re.compile(r'<input type="(hidden|checkbox|radio)" name="([\w-]+)" value
 ANSWER_LINK = re.compile(r'<a class="answer" href="([^"]+)"')
 TRIED_YES = re.compile(r'data-tried-yes href="([^"#]+)')
 FEEDBACK_FORM = re.compile(r'<form method="post" action="([^"]*/outcomes/([\w-]+)/feedback/)"[^>]*>(.*?)</form>', re.S)
-HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
 LETTER = re.compile(r"^/goodwill/r/([^/]+)/$")
 
 
@@ -310,7 +309,7 @@ class Owner:
             self.run.note_failure(f"no feedback form on {tried_path}")
             return
         action, cause = html.unescape(form.group(1)), form.group(2)
-        fields = {name: html.unescape(value) for name, value in HIDDEN.findall(form.group(3))}
+        fields = hidden_fields(form.group(3))
         solved = self.rng.choice(["yes", "no"])
         reply = self.post("feedback", action, fields | {"solved": solved})
         if reply is not None and reply.status == 302 and "solved=" in reply.location:
@@ -323,7 +322,7 @@ class Owner:
         if form is None or form.status != 200:
             return form
         n = self.rng.randrange(10**9)
-        data = {name: html.unescape(value) for name, value in HIDDEN.findall(form.text)} | {
+        data = hidden_fields(form.text) | {
             "owner_name": f"Owner {self.number}",
             "owner_email": email or f"owner-{self.run.run_id}-{self.number}-{self.sent}-{n}@example.org",
             "owner_phone": "",

@@ -16,9 +16,12 @@ owner's walk for the editors) rides along as "after serve" hooks: (dotted path, 
 Pages that set a cookie or say private/no-store/no-cache are never stored. ("Vary: Cookie" is
 there because pages look at the session to show staff their drafts; the cache only serves and
 stores requests without a session cookie, and the session is the only cookie a page reads.)
-By default
-the cache is a file cache shared by the workers of one machine; `REDIS_URL` makes it shared by
-every app server.
+The one exception is a form (`@public_form_page`): stored once, with its CSRF token, cookie and
+one-time key made anew for every serve.
+
+By default the cache is a file cache shared by the workers of one machine; `REDIS_URL` makes it
+shared by every app server, and each process is then told of new content versions by Redis
+pub/sub (`VersionWatch`). Each process also keeps the pages it served last (`RecentEntries`).
 """
 
 from __future__ import annotations
@@ -222,26 +225,22 @@ def page_key(request, version: str) -> str:
     return f"page:{version}:{hashlib.sha256(varies.encode()).hexdigest()}"
 
 
+def public_200(response) -> bool:
+    return getattr(response, "public_page", False) and response.status_code == 200 and not response.streaming
+
+
 def storable_form(response) -> bool:
     """A form page: its own cookie (CSRF) and no-cache for browsers are expected; both are made per serve."""
     return (
-        getattr(response, "public_page", False)
+        public_200(response)
         and getattr(response, "fresh_fields", None) is not None
-        and response.status_code == 200
-        and not response.streaming
         and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
     )
 
 
 def storable(response) -> bool:
     control = response.get("Cache-Control", "")
-    return (
-        getattr(response, "public_page", False)
-        and response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not any(word in control for word in UNCACHEABLE_CONTROL)
-    )
+    return public_200(response) and not response.cookies and not any(word in control for word in UNCACHEABLE_CONTROL)
 
 
 @dataclass
@@ -442,22 +441,20 @@ class PageCacheMiddleware:
         if storable_form(response):
             page = form_page(response, hooks)
             if page is not None:
-                try:
-                    cache.set(key, page, ENTRY_TIMEOUT)
-                    self.recent.put(key, page)
-                except Exception:
-                    logger.warning("Page cache: could not store %s", request.path, exc_info=True)
+                self.store(request, key, page)
                 response["X-Page-Cache"] = "miss"
             return response
         if storable(response):
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
             patch_vary_headers(response, ("Accept-Language",))
-            try:
-                entry = (response.status_code, list(response.items()), response.content, hooks)
-                cache.set(key, entry, ENTRY_TIMEOUT)
-                self.recent.put(key, entry)
-            except Exception:
-                logger.warning("Page cache: could not store %s", request.path, exc_info=True)
+            self.store(request, key, (response.status_code, list(response.items()), response.content, hooks))
             response["X-Page-Cache"] = "miss"
             return get_conditional_response(request, etag=response["ETag"], response=response) or response
         return response
+
+    def store(self, request, key: str, entry) -> None:
+        try:
+            cache.set(key, entry, ENTRY_TIMEOUT)
+            self.recent.put(key, entry)
+        except Exception:  # the cache is away: the page was served all the same
+            logger.warning("Page cache: could not store %s", request.path, exc_info=True)

@@ -32,6 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from html import unescape
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -470,8 +471,12 @@ class Browser:
         return self.open(url, data=data, **kwargs)
 
 
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
 def hidden_fields(html: str) -> dict:
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    """A form's hidden fields as served (CSRF token, one-time key, ...), as a browser would send them."""
+    return {name: unescape(value) for name, value in HIDDEN_FIELD.findall(html)}
 
 
 def goodwill_answers(**overrides) -> dict:

@@ -3,23 +3,23 @@ and cookie and their own one-time key, with or without compression, and the form
 JavaScript. One owner's token never reaches another."""
 
 import gzip
-import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from guides.models import Dealer, GoodwillRequest
+from tests.servers import hidden_fields
 from tests.test_goodwill import form_data
 
 GENERAL = reverse("guides:goodwill")
 
 
-def hidden_fields(response) -> dict:
+def served_fields(response) -> dict:
     html = response.content
     if response.get("Content-Encoding") == "gzip":
         html = gzip.decompress(html)
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html.decode()))
+    return hidden_fields(html.decode())
 
 
 def owner() -> Client:
@@ -45,7 +45,7 @@ def test_every_serve_has_its_own_token_cookie_and_key(content, encoding):
     assert all(p["X-Page-Cache"] == "hit" for p in pages)
     if encoding:
         assert all(p["Content-Encoding"] == "gzip" for p in pages)
-    fields = [hidden_fields(p) for p in pages]
+    fields = [served_fields(p) for p in pages]
     assert len({f["csrfmiddlewaretoken"] for f in fields}) == 3
     assert len({f["submission_key"] for f in fields}) == 3
     assert len({c.cookies["csrftoken"].value for c in owners}) == 3
@@ -60,7 +60,7 @@ def test_a_form_from_the_cache_is_sent_and_stored(content):
     anna_form, piet_form = form_data(anna), form_data(piet, owner_name="Piet Bakker", owner_email="piet@example.org")
     assert anna_form != piet_form
     for client, form in ((anna, anna_form), (piet, piet_form)):
-        sent = client.post(GENERAL, {**form, "csrfmiddlewaretoken": hidden_fields(client.get(GENERAL))["csrfmiddlewaretoken"]})
+        sent = client.post(GENERAL, {**form, "csrfmiddlewaretoken": served_fields(client.get(GENERAL))["csrfmiddlewaretoken"]})
         assert sent.status_code == 302
     # Two owners' forms, two keys: two requests, not one taken for a double tap.
     assert GoodwillRequest.objects.count() == 2
@@ -69,7 +69,7 @@ def test_a_form_from_the_cache_is_sent_and_stored(content):
 def test_one_owners_token_does_not_work_for_another(content):
     owner().get(GENERAL)  # stored
     anna, mallory = owner(), owner()
-    anna_token = hidden_fields(anna.get(GENERAL))["csrfmiddlewaretoken"]
+    anna_token = served_fields(anna.get(GENERAL))["csrfmiddlewaretoken"]
     mallory.get(GENERAL)  # mallory's own cookie
     refused = mallory.post(GENERAL, {**form_data(anna), "csrfmiddlewaretoken": anna_token})
     assert refused.status_code == 403

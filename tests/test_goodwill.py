@@ -17,7 +17,7 @@ from django.utils import timezone
 from guides.models import Dealer, GoodwillRequest
 from tests.factories import make_goodwill_request
 from tests.pagetext import read_page
-from tests.servers import goodwill_answers
+from tests.servers import goodwill_answers, hidden_fields
 from troubleshooter.models import Problem
 
 GENERAL = reverse("guides:goodwill")
@@ -37,9 +37,7 @@ def make_dealer(**fields) -> Dealer:
 
 def form_data(client, url=GENERAL, **overrides) -> dict:
     """What an owner sends: the form as served (hidden fields included) plus valid answers."""
-    html = client.get(url).content.decode()
-    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    data = hidden | goodwill_answers()
+    data = hidden_fields(client.get(url).content.decode()) | goodwill_answers()
     data.pop("csrfmiddlewaretoken", None)
     return {**data, **overrides}
 

@@ -6,12 +6,7 @@ SQLite or PostgreSQL, so the requests really do run at the same time.
 
 import http.cookiejar
 import os
-import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,6 +16,7 @@ import pytest
 from django.db import connection
 
 from guides.models import GoodwillRequest
+from tests.servers import NoRedirect, app_server, hidden_fields
 
 CLIENTS = 16
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,35 +32,12 @@ def database_env() -> dict:
 
 @pytest.fixture
 def server_url(request, live_content):
-    """gunicorn on the test database; a test can pass extra environment through `indirect`."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """gunicorn (3 processes, 4 threads each) on the test database; a test can pass extra
+    environment through `indirect`."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | database_env()
     env |= {"DJANGO_SETTINGS_MODULE": "config.settings.test", "GOODWILL_RATE_LIMIT": "1000"} | getattr(request, "param", {})
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "3", "--threads", "4", "--timeout", "60", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/goodwill/", timeout=10)
-                break
-            except OSError:  # not listening yet, or still booting its workers
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+    with app_server(env, workers=3, threads=4) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 class Owner:
@@ -74,8 +47,7 @@ class Owner:
         self.base_url = base_url
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
         html = self.opener.open(f"{base_url}/goodwill/", timeout=30).read().decode()
-        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-        self.data = hidden | {
+        self.data = hidden_fields(html) | {
             "owner_name": f"Owner {number}",
             "owner_email": email or f"owner{number}@example.org",
             "registration": f"AB-{number:03d}-C",
