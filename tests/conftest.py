@@ -96,3 +96,17 @@ def console_errors(page):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def pytest_runtest_setup(item):
+    """The "servers" tests start their own PostgreSQL 15 and Redis. On a machine without them a
+    new user's `./dev test` says so and skips them, as the browser tests do without Chromium;
+    in CI (`CI` set, where .ci/run installs both) a missing server is a failure, not a skip."""
+    if item.get_closest_marker("servers") is None or os.environ.get("CI"):
+        return
+    from tests.servers import PGBIN, REDIS_SERVER
+
+    programs = {"postgresql-15": PGBIN / "initdb", "redis-server": Path(REDIS_SERVER)}
+    missing = " ".join(name for name, path in programs.items() if not path.exists())
+    if missing:
+        pytest.skip(f"not installed: {missing} (Debian: apt-get install {missing}); multi-server tests skipped")
