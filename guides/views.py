@@ -132,7 +132,8 @@ def goodwill_form_page(request, dealer):
                 k: v for k, v in data.items() if k not in ("website", "dealer")
             }
             # The same form sent again (Back, then Send; a double tap) gets its letter, uncounted.
-            if (existing := goodwill_service.already_sent(form_key, fields)) is not None:
+            sent_here = goodwill_service.sent_from_here(request)
+            if (existing := goodwill_service.already_sent(form_key, fields, sent_here)) is not None:
                 return redirect(existing)
             # Only a valid new request counts: an owner correcting typos is never paused.
             verdict = goodwill_service.count_submission(request, data["owner_email"])
@@ -145,7 +146,9 @@ def goodwill_form_page(request, dealer):
                 response["Retry-After"] = str(verdict.retry_after)
                 return response
             goodwill_request, _created = goodwill_service.create_request(form_key=form_key, **fields)
-            return redirect(goodwill_request)
+            response = redirect(goodwill_request)
+            goodwill_service.remember_sent(request, response, goodwill_request)
+            return response
         status = 400
     else:
         outcome = selectors.goodwill_outcome(request.GET.get("outcome"))

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -295,6 +295,16 @@ def test_the_same_answers_sent_again_from_a_new_form_give_the_same_letter(client
     assert GoodwillRequest.objects.count() == 1
     other = client.post(GENERAL, form_data(client, owner_email="piet@example.org"))
     assert other["Location"] != first["Location"]
+    assert GoodwillRequest.objects.count() == 2
+
+
+def test_someone_elses_browser_with_the_same_answers_never_gets_their_letter(client, content):
+    """Only the browser that made a letter is sent back to it: knowing an owner's details must
+    not reveal the link that is theirs alone."""
+    first = client.post(GENERAL, form_data(client))
+    stranger = Client()
+    theirs = stranger.post(GENERAL, form_data(stranger))
+    assert theirs.status_code == 302 and theirs["Location"] != first["Location"]
     assert GoodwillRequest.objects.count() == 2
 
 

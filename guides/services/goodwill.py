@@ -62,14 +62,41 @@ def count_submission(request, email: str) -> ratelimit.Verdict:
 SAME_REQUEST_WITHIN = timedelta(days=1)
 
 
-def already_sent(form_key: str, fields: dict) -> GoodwillRequest | None:
+def already_sent(form_key: str, fields: dict, sent_from_here: list[str]) -> GoodwillRequest | None:
     """The request this very form already created (a re-post, a double tap), or one with exactly
-    these answers sent from a newer copy of the form within SAME_REQUEST_WITHIN, if any."""
+    these answers that this browser sent from an earlier copy of the form within
+    SAME_REQUEST_WITHIN (`sent_from_here`: the tokens of its letters). Only this browser's: the
+    letter's link is the owner's alone, and knowing someone's details must not reveal it."""
     same_form = GoodwillRequest.objects.filter(submission_key=submission_fingerprint(form_key, fields)).first()
     if same_form is not None:
         return same_form
-    recent = GoodwillRequest.objects.filter(created_at__gte=timezone.now() - SAME_REQUEST_WITHIN, personal_data_erased_at=None)
+    recent = GoodwillRequest.objects.filter(
+        token__in=sent_from_here, created_at__gte=timezone.now() - SAME_REQUEST_WITHIN, personal_data_erased_at=None
+    )
     return recent.filter(**fields).order_by("created_at").first()
+
+
+SENT_COOKIE = "goodwill_sent"
+SENT_COOKIE_KEEPS = 5  # the newest letters' tokens
+
+
+def sent_from_here(request) -> list[str]:
+    """The tokens of the letters this browser made lately (a signed cookie: it can't claim others')."""
+    value = request.get_signed_cookie(SENT_COOKIE, default="", salt=SENT_COOKIE, max_age=SAME_REQUEST_WITHIN)
+    return [token for token in value.split(",") if token]
+
+
+def remember_sent(request, response, goodwill_request: GoodwillRequest) -> None:
+    tokens = [goodwill_request.token] + [t for t in sent_from_here(request) if t != goodwill_request.token]
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        ",".join(tokens[:SENT_COOKIE_KEEPS]),
+        salt=SENT_COOKIE,
+        max_age=int(SAME_REQUEST_WITHIN.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def submission_fingerprint(form_key: str, fields: dict) -> str:
