@@ -148,8 +148,12 @@ class VersionWatch:
     def listen(self) -> None:
         pid = os.getpid()
         while self.pid == pid:
+            client = redis_client()
+            if client is None:  # the cache is not Redis (any more, as in tests that switch it): nothing to follow
+                self.pid, self.version = None, None
+                return
             try:
-                self.follow(redis_client().pubsub())
+                self.follow(client.pubsub())
             except Exception:
                 logger.warning("Page cache: lost the content version's channel; reading it per request", exc_info=True)
             self.version = None
