@@ -51,6 +51,8 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_request
 
+from config.content_batch import in_batch
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:content-version"
@@ -208,7 +210,10 @@ def new_version() -> None:
 
 def content_changed(**_kwargs) -> None:
     """A new content version now, and again once the change is committed: a page rendered from
-    the old content between the two is then never served."""
+    the old content between the two is then never served. Inside `content_batch.one_change()`
+    (the content loader) nothing: the batch renews the version once, at its end."""
+    if in_batch():
+        return
     new_version()
     transaction.on_commit(new_version)
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from guides.services.content_loader import load_content
 
@@ -13,24 +15,77 @@ PHONE = {"width": 390, "height": 844}
 # tests make there are safe because nothing else runs in that thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Property tests: the tests' client and content fixtures are the same for every example.
+# "dev" (the default) tries many random examples, a new draw each run; "ci" (.ci/run) a fixed,
+# shorter set, the same every run, so a red CI run fails the same way again on your machine with
+# HYPOTHESIS_PROFILE=ci.
+_HYPOTHESIS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+hypothesis_settings.register_profile("dev", max_examples=200, **_HYPOTHESIS)
+hypothesis_settings.register_profile("ci", max_examples=40, derandomize=True, database=None, **_HYPOTHESIS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counts live in the cache: each test starts with none."""
+    """The page cache and its content version live in the cache: each test starts with none."""
     from django.core.cache import cache
 
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real Micra content is loaded once per run, the way `manage.py load_content` loads it.
+
+    Each `db` test runs in a transaction that rolls back, so what it changes is gone for the
+    next. Tests that commit (`transactional_db`, the live server) leave an emptied database
+    behind them; pytest-django runs them after all the `db` tests, and `live_content` loads the
+    content again for each of them.
+    """
+    with django_db_blocker.unblock():
+        load_content(settings.CONTENT_FIXTURES_DIR)
+
+
+def ensure_content() -> None:
+    from troubleshooter.models import Problem
+
+    if not Problem.objects.exists():  # emptied by a test that committed before this one
+        load_content(settings.CONTENT_FIXTURES_DIR)
+
+
 @pytest.fixture
 def content(db):
-    """The real Micra content, loaded the way `manage.py load_content` loads it."""
-    return load_content(settings.CONTENT_FIXTURES_DIR)
+    """The real Micra content; what the test changes rolls back with its transaction."""
+    ensure_content()
 
 
 @pytest.fixture
 def live_content(transactional_db):
-    return load_content(settings.CONTENT_FIXTURES_DIR)
+    """The content, committed, for tests whose servers or threads need to see it."""
+    ensure_content()
+
+
+@pytest.fixture
+def empty_database(db):
+    """No content at all, for tests that build their own with the factories.
+
+    Every content table is emptied inside the test's transaction, so the rollback brings the
+    content back. Foreign keys are checked at commit on SQLite and PostgreSQL alike (Django
+    makes them deferrable), and this transaction never commits, so the order does not matter.
+    """
+    from django.apps import apps
+    from django.db import connection
+
+    from troubleshooter.roles import CONTENT_APPS
+
+    tables = {
+        model._meta.db_table
+        for app_label in CONTENT_APPS
+        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+    }
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
 @pytest.fixture
@@ -96,6 +151,23 @@ def console_errors(page):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, only the tests that use the database: the rest (the ranking, the matcher,
+    settings and static files) do the same on any database, and run on SQLite."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    elsewhere = [item for item in items if not uses_database(item)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if uses_database(item)]
 
 
 def pytest_runtest_setup(item):

@@ -16,61 +16,61 @@ def test_the_micra_diagnosis_passes(content, capsys):
     assert "micra-k12-boot-lock v1 (published): the diagnosis is sound" in capsys.readouterr().out
 
 
-def test_a_sound_version_has_no_faults(db):
+def test_a_sound_version_has_no_faults(empty_database):
     assert check_version(make_version()) == []
 
 
-def test_a_cause_no_answer_points_to_is_named(db):
+def test_a_cause_no_answer_points_to_is_named(empty_database):
     version = make_version()
     Mark.objects.filter(cause__slug="latch", effect__gt=0).delete()
     assert check_version(version) == ["Cause “Latch” has no answer that points to it"]
 
 
-def test_a_cause_with_no_witness_is_named(db):
+def test_a_cause_with_no_witness_is_named(empty_database):
     version = make_version()
     Mark.objects.filter(cause__slug="latch").update(effect=1)  # only a weak sign left
     Cause.objects.filter(slug="latch").update(base_rate=1)
     assert "Cause “Latch” never leads: no answers to the questions put it first (it has no witness)" in check_version(version)
 
 
-def test_a_question_that_separates_nothing_is_named(db):
+def test_a_question_that_separates_nothing_is_named(empty_database):
     version = make_version()
     Mark.objects.filter(answer__question__slug="test").delete()
     assert "Question “Test?” separates no causes: none of its answers marks a cause" in check_version(version)
 
 
-def test_a_cause_with_no_next_step_is_named(db):
+def test_a_cause_with_no_next_step_is_named(empty_database):
     version = make_version()
     Cause.objects.filter(slug="latch").update(next_step="")
     assert check_version(version) == ["Cause “Latch” names no guide and no next step"]
 
 
-def test_a_cause_sending_owners_to_a_draft_guide_is_named(db):
+def test_a_cause_sending_owners_to_a_draft_guide_is_named(empty_database):
     version = make_version()
     RepairGuide.objects.update(status=RepairGuide.Status.DRAFT)
     guide = CauseGuide.objects.get().guide
     assert f"Cause “Switch” sends owners to the draft guide “{guide.title}”" in check_version(version)
 
 
-def test_a_question_without_not_sure_is_named(db):
+def test_a_question_without_not_sure_is_named(empty_database):
     version = make_version()
     Answer.objects.filter(slug="not-sure").delete()
     assert "Question “Test?” offers no “not sure” answer" in check_version(version)
 
 
-def test_two_catch_alls_are_named(db):
+def test_two_catch_alls_are_named(empty_database):
     version = make_version()
     Cause.objects.filter(slug="latch").update(kind=Cause.Kind.CATCH_ALL)
     assert any("exactly one “something else” cause" in fault for fault in check_version(version))
 
 
-def test_a_question_slug_the_address_needs_is_named(db):
+def test_a_question_slug_the_address_needs_is_named(empty_database):
     version = make_version()
     Question.objects.filter(slug="test").update(slug="ask")
     assert "Question “Test?” uses the reserved address name “ask”" in check_version(version)
 
 
-def test_check_diagnosis_fails_loudly_on_a_faulty_version(db, capsys):
+def test_check_diagnosis_fails_loudly_on_a_faulty_version(empty_database, capsys):
     version = make_version()
     Cause.objects.filter(version=version, slug="latch").update(next_step="")
     with pytest.raises(CommandError, match="1 diagnosis version"):
@@ -78,7 +78,7 @@ def test_check_diagnosis_fails_loudly_on_a_faulty_version(db, capsys):
     assert "Cause “Latch” names no guide and no next step" in capsys.readouterr().err
 
 
-def test_load_content_refuses_a_model_that_fails_the_check(db, fixtures_copy_with):
+def test_load_content_refuses_a_model_that_fails_the_check(empty_database, fixtures_copy_with):
     # The catch-all's next step and guides removed: the check names it and nothing is stored.
     broken = fixtures_copy_with(
         'guides = ["open-boot-from-inside", "string-pull-stop-gap"]\nsuggest_goodwill = true\nsource = "site"',
@@ -96,7 +96,7 @@ def test_load_content_refuses_a_model_that_fails_the_check(db, fixtures_copy_wit
     assert DiagnosisVersion.objects.count() == 0
 
 
-def test_load_content_refuses_an_unknown_mark_word(db, fixtures_copy_with):
+def test_load_content_refuses_an_unknown_mark_word(empty_database, fixtures_copy_with):
     broken = fixtures_copy_with(
         'microswitch-failed = "strongly", other-release = "rules-out" }',
         'microswitch-failed = "very", other-release = "rules-out" }',

@@ -4,7 +4,7 @@ import random
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.outcomes import contradictions
@@ -23,7 +23,6 @@ from troubleshooter.models import Problem
 from troubleshooter.selectors import published_model
 
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": "micra-k12-boot-lock"})
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
@@ -48,7 +47,6 @@ def walk_with(model, draw_choice):
     raise AssertionError(f"no end after {steps} questions: {state}")
 
 
-@SETTINGS
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(client, model, seed):
     rng = random.Random(seed)
@@ -72,7 +70,6 @@ def test_not_sure_to_everything_ends_on_the_most_likely_cause(model):
     assert screens <= len(model.questions) + 1
 
 
-@SETTINGS
 @given(seed=st.integers(min_value=0, max_value=2**32))
 def test_the_canonical_url_of_a_state_is_unique(model, seed):
     rng = random.Random(seed)

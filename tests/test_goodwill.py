@@ -416,10 +416,20 @@ def test_old_personal_data_is_erased_and_the_rest_kept(client, content):
     client.post(GENERAL, form_data(client))
     client.post(GENERAL, form_data(client, owner_name="Recent Owner"))
     old = GoodwillRequest.objects.exclude(owner_name="Recent Owner").get()
-    GoodwillRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400))
+    # Every field that says who the owner is or what they wrote, each filled in before.
+    personal = {
+        "owner_name": "Anna Jansen",
+        "owner_email": "anna@example.org",
+        "owner_phone": "+31 6 12345678",
+        "registration": "AB-123-C",
+        "vin": "SJNFAAK12U0123456",
+        "notes": "Call me after five.",
+        "diagnosis": "The microswitch has failed.",
+    }
+    GoodwillRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=400), **personal)
     call_command("erase_goodwill_personal_data", "--days", "365")
     old.refresh_from_db()
-    assert (old.owner_name, old.owner_email, old.registration, old.notes, old.diagnosis) == ("", "", "", "", "")
+    assert {field: getattr(old, field) for field in personal} == dict.fromkeys(personal, "")
     assert old.personal_data_erased_at and old.reference and old.mileage_km == 123000
     assert GoodwillRequest.objects.get(owner_name="Recent Owner").owner_email == "anna@example.org"
     page = client.get(old.get_absolute_url())

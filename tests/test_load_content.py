@@ -1,5 +1,6 @@
 """`manage.py load_content`: idempotent, respectful of editors, and all-or-nothing on bad input."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -39,8 +40,7 @@ def article_in(fixtures_dir: Path) -> Path:
     return fixtures_dir / "carnews" / ARTICLE_NAME
 
 
-@pytest.mark.django_db
-def test_load_fills_an_empty_database_with_published_content():
+def test_load_fills_an_empty_database_with_published_content(empty_database):
     call_command("load_content")
     problem = Problem.objects.get()
     assert problem.is_published
@@ -57,8 +57,7 @@ def test_load_fills_an_empty_database_with_published_content():
     assert FAQ.objects.get(order=4).answer.startswith("The average costs at a garage")
 
 
-@pytest.mark.django_db
-def test_running_twice_leaves_every_row_count_unchanged():
+def test_running_twice_leaves_every_row_count_unchanged(empty_database):
     call_command("load_content")
     first = row_counts()
     call_command("load_content")
@@ -75,8 +74,7 @@ def test_running_twice_leaves_every_row_count_unchanged():
     assert sorted(empty) == owners_data, f"empty tables after loading: {empty}"
 
 
-@pytest.mark.django_db
-def test_rerun_keeps_editor_changes_and_update_restores_the_fixture_version(capsys):
+def test_rerun_keeps_editor_changes_and_update_restores_the_fixture_version(empty_database, capsys):
     call_command("load_content")
     step = GuideStep.objects.get(guide__slug="replace-microswitch", order=1)
     step.title = "Edited by an editor"
@@ -146,11 +144,10 @@ BAD_ARTICLES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("empty_database", [True, False], ids=["empty-db", "loaded-db"])
+@pytest.mark.parametrize("database", ["empty_database", "content"], ids=["empty-db", "loaded-db"])
 @pytest.mark.parametrize(("mutate", "message", "line"), BAD_ARTICLES)
-def test_bad_article_stops_with_file_and_line_and_changes_nothing(fixtures_copy, mutate, message, line, empty_database):
-    if not empty_database:
-        call_command("load_content")
+def test_bad_article_stops_with_file_and_line_and_changes_nothing(request, fixtures_copy, mutate, message, line, database):
+    request.getfixturevalue(database)
     before = row_counts()
     path = break_article(fixtures_copy, mutate)
 
@@ -165,8 +162,31 @@ def test_bad_article_stops_with_file_and_line_and_changes_nothing(fixtures_copy,
     assert row_counts() == before
 
 
+# Values the database would store but the models' own validation refuses: the loader must run it.
+MODEL_RULES = [
+    pytest.param('purpose = "repair"', 'purpose = "fix-it"', "repair guides", id="guide-purpose-not-a-choice"),
+    pytest.param('slug = "starts"\neffort = 2', 'slug = "starts"\neffort = 7', "questions", id="question-effort-not-a-choice"),
+]
+
+
 @pytest.mark.django_db
-def test_missing_article_file_names_the_file(fixtures_copy):
+@pytest.mark.parametrize("database", ["empty_database", "content"], ids=["empty-db", "loaded-db"])
+@pytest.mark.parametrize(("old", "new", "kind"), MODEL_RULES)
+def test_a_value_the_models_refuse_stops_with_file_and_line_and_changes_nothing(
+    request, fixtures_copy_with, database, old, new, kind
+):
+    request.getfixturevalue(database)
+    before = row_counts()
+    broken = fixtures_copy_with(old, new)
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", "--fixtures", str(broken), "--update")
+    text = str(error.value)
+    assert re.search(rf"micra-k12-boot-lock\.toml:\d+: {kind}: .*is not a valid choice", text), text
+    assert "Nothing was changed" in text
+    assert row_counts() == before
+
+
+def test_missing_article_file_names_the_file(empty_database, fixtures_copy):
     article_in(fixtures_copy).unlink()
     with pytest.raises(CommandError, match=rf"{ARTICLE_NAME}: file not found"):
         call_command("load_content", "--fixtures", str(fixtures_copy))
@@ -179,8 +199,7 @@ def test_missing_fixtures_folder_is_reported(tmp_path):
         call_command("load_content", "--fixtures", str(tmp_path / "nowhere"))
 
 
-@pytest.mark.django_db
-def test_a_fixture_fault_late_in_the_file_rolls_back_everything_written_before_it(fixtures_copy):
+def test_a_fixture_fault_late_in_the_file_rolls_back_everything_written_before_it(empty_database, fixtures_copy):
     fixture = fixtures_copy / "micra-k12-boot-lock.toml"
     text = fixture.read_text()
     # The dealer cost range is written last; make it impossible (from > up to).

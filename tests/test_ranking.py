@@ -154,6 +154,16 @@ def test_the_walk_ends_when_one_cause_clearly_leads(small):
     assert result.leader.probability >= small.threshold
 
 
+def test_a_leader_exactly_at_the_threshold_ends_the_walk():
+    """The threshold is reached "at or above": a leader landing exactly on it is the answer."""
+    causes = [CauseNode("a", "A", "fault", 80, 1), CauseNode("else", "E", "catch_all", 20, 2)]
+    telling = single("q", answer("q", "x", {"a": POINTS_TO}), answer("q", "y", {"else": POINTS_STRONGLY}))
+    model = Model(causes, [telling], threshold=0.8)
+    result = evaluate(model, {})
+    assert result.leader.probability == model.threshold  # exactly on it, and "y" could still change the leader
+    assert result.finished and result.question is None
+
+
 def test_the_walk_ends_when_nothing_left_can_change_the_leader():
     causes = [CauseNode("a", "A", "fault", 70, 1), CauseNode("else", "E", "catch_all", 30, 2)]
     weak = single("weak", answer("weak", "x", {"a": POINTS_TO}), answer("weak", "y", {"else": POINTS_TO}))

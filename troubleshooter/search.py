@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.db import connection, transaction
 from django.urls import reverse
 
+from config.content_batch import in_batch
 from guides.models import FAQ, RepairGuide
 from troubleshooter.models import Answer, DiagnosisVersion, Problem, SearchEntry
 
@@ -125,7 +126,10 @@ def rebuild_index() -> int:
 
 
 def schedule_rebuild(**kwargs) -> None:
-    """Signal receiver: rebuild once the change is committed, once per transaction however many rows changed."""
+    """Signal receiver: rebuild once the change is committed, once per transaction however many rows changed.
+    Inside `content_batch.one_change()` (the content loader) nothing: the batch rebuilds once, at its end."""
+    if in_batch():
+        return
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         rebuild_index()

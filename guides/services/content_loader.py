@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from config.content_batch import one_change
 from config.pagecache import content_changed
 from guides import illustrations
 from guides.carnews import Article, ContentError, parse_article, read_text
@@ -517,9 +518,11 @@ def load_content(fixtures_dir: Path, *, update: bool = False) -> LoadReport:
     fixtures = [FixtureText(path) for path in paths]
     report = LoadReport()
     with transaction.atomic():
-        for fixture in fixtures:
-            ContentWriter(fixture, update, report).write()
-            fixture.check_every_sentence_used()
+        # One search rebuild and one new page-cache version for the whole load, not one per row.
+        with one_change():
+            for fixture in fixtures:
+                ContentWriter(fixture, update, report).write()
+                fixture.check_every_sentence_used()
         rebuild_search_index()
-        content_changed()  # bulk writes send no signals: renew the cached pages here
+        content_changed()
     return report
