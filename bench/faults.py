@@ -8,7 +8,7 @@ seconds in the middle of the run.
     .venv/bin/python bench/faults.py --database postgres --fault db --seconds 20
     .venv/bin/python bench/faults.py --database sqlite --fault lock --seconds 20
     .venv/bin/python bench/faults.py --database postgres --redis --fault redis --seconds 20
-    .venv/bin/python bench/faults.py --quick                                # CI: the three faults, 10 s each
+    .venv/bin/python bench/faults.py --quick                                # CI: the three faults, 6 s each
     (options: --connections N, --seconds S, --fault-seconds F, --recovery-limit R, --seed, --json PATH)
 
 Each run starts its own servers (tests/servers.py): a throwaway PostgreSQL cluster or a SQLite
@@ -17,7 +17,7 @@ deployment prepares it (migrate, load_content, collectstatic) and gunicorn with 
 settings (2 workers, 4 threads each). Everything listens on 127.0.0.1 only and is removed at
 exit, also on Ctrl-C or failure. Runs are bounded: at most MAX_SECONDS of load on at most
 MAX_CONNECTIONS connections, and an alarm ends a run that hangs. --quick runs the three faults
-one after the other in one process (about 80 s on 2 busy cores, servers' start included),
+one after the other in one process (about 50 s on 2 busy cores, servers' start included),
 sharing what takes longest to start: the collected static files and one PostgreSQL cluster,
 each PostgreSQL run on a database of its own, the second a copy (CREATE DATABASE ... TEMPLATE)
 of the first one as prepared, before its load.
@@ -976,9 +976,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fault", choices=["none", "db", "lock", "redis"], default="none")
     parser.add_argument("--seconds", type=float, help=f"load duration (60; at most {MAX_SECONDS})")
     parser.add_argument("--connections", type=int, default=64, help=f"concurrent owners (at most {MAX_CONNECTIONS})")
-    parser.add_argument("--fault-seconds", type=float, default=4, help="how long the fault lasts (4)")
+    parser.add_argument("--fault-seconds", type=float, help="how long the fault lasts (4; --quick 2.5)")
     parser.add_argument("--recovery-limit", type=float, default=10, help="seconds after the fault to answer again (10)")
-    parser.add_argument("--quick", action="store_true", help="CI: the three faults (db, lock, redis), 10 s each, in one process")
+    parser.add_argument("--quick", action="store_true", help="CI: the three faults (db, lock, redis), 6 s each, in one process")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="write the summary here")
     args = parser.parse_args(argv)
@@ -986,8 +986,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--quick runs its own set of faults: no --database or --fault with it")
     if not args.quick and not args.database:
         parser.error("--database is required (or --quick)")
+    # CI's short runs: the same checks, with a fault of 2.5 s in 6 s of load (the load saturates
+    # both cores, so every second of it is a second the rest of CI waits).
     if args.seconds is None:
-        args.seconds = 10 if args.quick else 60
+        args.seconds = 6 if args.quick else 60
+    if args.fault_seconds is None:
+        args.fault_seconds = 2.5 if args.quick else 4
     if not 1 <= args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds: 1 to {MAX_SECONDS}")
     if not 1 <= args.connections <= MAX_CONNECTIONS:

@@ -33,24 +33,69 @@ def fresh_cache():
     cache.clear()
 
 
+def content_tables() -> list[str]:
+    """Every table of the content apps' models, many-to-many tables included."""
+    from django.apps import apps
+
+    from troubleshooter.roles import CONTENT_APPS
+
+    return sorted(
+        {
+            model._meta.db_table
+            for app_label in CONTENT_APPS
+            for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+        }
+    )
+
+
+# The rows `load_content` wrote at the start of the run, table by table: (table, columns, rows).
+LOADED: list[tuple[str, list[str], list[tuple]]] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The real Micra content is loaded once per run, the way `manage.py load_content` loads it.
 
     Each `db` test runs in a transaction that rolls back, so what it changes is gone for the
     next. Tests that commit (`transactional_db`, the live server) leave an emptied database
-    behind them; pytest-django runs them after all the `db` tests, and `live_content` loads the
-    content again for each of them.
+    behind them; pytest-django runs them after all the `db` tests, and `live_content` puts the
+    loaded rows back for each of them.
     """
+    from django.db import connection
+
     with django_db_blocker.unblock():
         load_content(settings.CONTENT_FIXTURES_DIR)
+        with connection.cursor() as cursor:
+            for table in content_tables():
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+                LOADED.append((table, [column[0] for column in cursor.description], cursor.fetchall()))
 
 
 def ensure_content() -> None:
+    """The loaded content, put back row for row if a test that committed emptied the database.
+
+    The same rows as `load_content` wrote, in a tenth of the time. Foreign keys are checked when
+    the transaction commits, so the order of the tables does not matter; the search index of
+    SQLite follows its table by triggers. The ids are the loaded ones, and the sequences that
+    gave them have moved on, so new rows never collide with them.
+    """
+    from django.db import connection, transaction
+
+    from config.pagecache import content_changed
     from troubleshooter.models import Problem
 
-    if not Problem.objects.exists():  # emptied by a test that committed before this one
+    if Problem.objects.exists():
+        return
+    if not LOADED:  # the database was set up without this conftest's django_db_setup
         load_content(settings.CONTENT_FIXTURES_DIR)
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, rows in LOADED:
+            if rows:
+                names, values = ", ".join(map(quote, columns)), ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({values})", rows)
+        content_changed()
 
 
 @pytest.fixture
@@ -73,18 +118,10 @@ def empty_database(db):
     content back. Foreign keys are checked at commit on SQLite and PostgreSQL alike (Django
     makes them deferrable), and this transaction never commits, so the order does not matter.
     """
-    from django.apps import apps
     from django.db import connection
 
-    from troubleshooter.roles import CONTENT_APPS
-
-    tables = {
-        model._meta.db_table
-        for app_label in CONTENT_APPS
-        for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
-    }
     with connection.cursor() as cursor:
-        for table in sorted(tables):
+        for table in content_tables():
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
 
 
