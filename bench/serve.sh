@@ -89,6 +89,7 @@ echo "serve.sh: preparing $tmp (migrate, load_content, collectstatic)" >&2
   --error-logfile "$tmp/gunicorn.log" \
   --log-level warning \
   --graceful-timeout 5 \
+  --preload \
   --pid "$tmp/gunicorn.pid" &
 gunicorn_pid=$!
 export BENCH_SERVER_PID=$gunicorn_pid

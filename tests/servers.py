@@ -363,7 +363,9 @@ def start_gunicorn(env: dict, *, workers: int = 2, threads: int = 1) -> AppServe
     with tempfile.NamedTemporaryFile(prefix="micra-gunicorn.", suffix=".log", delete=False) as log_file:
         command = [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT)]
         command += ["--workers", str(workers), "--threads", str(threads), "--timeout", "30", "--graceful-timeout", "5"]
-        command += ["--log-level", "warning", "--error-logfile", "-"]
+        # --preload as docs/deploy.md has it: the site is imported once and the workers forked from
+        # it, so a server with N workers starts for the CPU of one (a few seconds each on 2 cores).
+        command += ["--log-level", "warning", "--error-logfile", "-", "--preload"]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     server = AppServer(f"http://127.0.0.1:{port}")
     server.process, server.log_path = process, Path(log_file.name)
