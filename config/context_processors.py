@@ -9,4 +9,7 @@ def site(request):
         "site": {"name": settings.SITE_NAME, "tagline": settings.SITE_TAGLINE, "description": settings.SITE_DESCRIPTION},
         # A view may name another page as the canonical one (a diagnosis step names its outcome).
         "canonical_path": request.path,
+        # Absolute addresses (canonical, og:url) come from the configured address, never from the
+        # request's Host: a cached page is the same for every visitor, whatever Host they sent.
+        "site_url": settings.SITE_URL.rstrip("/"),
     }

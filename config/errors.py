@@ -16,6 +16,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 
@@ -40,6 +41,14 @@ def service_unavailable() -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400. Django's own is wrapped in `requires_csrf_token`, whose check reads the form
+    again to find the token: a body Django could not read (a form in another charset) then fails
+    a second time, and the owner gets a bare 500. The 400 page has no form, so needs no token;
+    and it uses nothing of the request that can fail (not even its Host)."""
+    return render(request, template_name, status=400)
 
 
 def server_error(request, template_name="500.html"):

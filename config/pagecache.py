@@ -40,10 +40,12 @@ from collections import OrderedDict
 from contextlib import closing
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
@@ -219,8 +221,14 @@ def content_changed(**_kwargs) -> None:
 
 
 def page_key(request, version: str) -> str:
+    """The stored page's key. `request.get_host()` has been checked against ALLOWED_HOSTS by then;
+    its name only (lower case, no port, no trailing dot), so the ports and spellings of one
+    allowed host share their pages (the pages print no host: their addresses come from SITE_URL)."""
+    host = (urlsplit("//" + request.get_host()).hostname or "").rstrip(".")
     varies = "|".join(
         [
+            request.scheme,
+            host,
             request.get_full_path(),
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-Target", ""),
@@ -412,14 +420,16 @@ class PageCacheMiddleware:
         self.recent = RecentEntries(settings.PAGE_CACHE_RECENT_ENTRIES)
 
     def __call__(self, request):
+        # Writes, staff (a session: they see drafts) and what is not a page go past the cache. A
+        # write changes the content version only through the content itself (its models' signals
+        # and the services' bulk writes), never because of what the request carries.
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            response = self.get_response(request)
-            # Staff changed something (the admin, a grid, a publish): every page may be stale now.
-            if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
-                if settings.SESSION_COOKIE_NAME in request.COOKIES:
-                    content_changed()
-            return response
+            return self.get_response(request)
         if request.path.startswith(self.skip):
+            return self.get_response(request)
+        try:
+            request.get_host()
+        except DisallowedHost:  # Django answers it below, with its 400 page; nothing stored or served
             return self.get_response(request)
 
         try:

@@ -27,7 +27,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /preview/",
         "Disallow: " + reverse("guides:goodwill_request", kwargs={"token": "x"}).rsplit("x/", 1)[0],
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -49,3 +49,6 @@ urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media
 
 # A database outage is a 503 with Retry-After, not a 500 (config/errors.py).
 handler500 = "config.errors.server_error"
+# A request Django could not read (a form in another charset, a Host that is not allowed) gets
+# the 400 page without Django's CSRF check, which would read the form again and fail again.
+handler400 = "config.errors.bad_request"

@@ -5,21 +5,24 @@ Plain dicts built from the content; the templates print them with the `jsonld` t
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from guides import illustrations
 from guides.selectors import strip_markdown
 
 
-def absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path)
+def absolute(path: str) -> str:
+    """The address under the configured SITE_URL, never the request's Host (pages are cached)."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
-def breadcrumbs(request, trail: list[tuple[str, str]]) -> dict:
+def breadcrumbs(trail: list[tuple[str, str]]) -> dict:
     """[(name, path)] from the home page down to this page."""
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": n, "name": name, "item": absolute(request, path)}
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute(path)}
             for n, (name, path) in enumerate(trail, start=1)
         ],
     }
@@ -38,16 +41,16 @@ def based_on(problem) -> dict | None:
     }
 
 
-def step_image(request, step) -> str | None:
+def step_image(step) -> str | None:
     """The step's picture: the editor's own photo, else the site's drawing, else none."""
     if step.picture:
-        return absolute(request, step.picture.url)
+        return absolute(step.picture.url)
     if step.illustration:
-        return absolute(request, illustrations.url(step.illustration))
+        return absolute(illustrations.url(step.illustration))
     return None
 
 
-def how_to_step(request, url: str, step) -> dict:
+def how_to_step(url: str, step) -> dict:
     data = {
         "@type": "HowToStep",
         "position": step.order,
@@ -55,13 +58,13 @@ def how_to_step(request, url: str, step) -> dict:
         "text": strip_markdown(step.body),
         "url": f"{url}#step-{step.order}",
     }
-    if (image := step_image(request, step)) is not None:
+    if (image := step_image(step)) is not None:
         data["image"] = image
     return data
 
 
-def how_to(request, guide) -> dict:
-    url = absolute(request, guide.get_absolute_url())
+def how_to(guide) -> dict:
+    url = absolute(guide.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "HowTo",
@@ -71,7 +74,7 @@ def how_to(request, guide) -> dict:
         "totalTime": f"PT{guide.time_max_minutes}M",
         "tool": [{"@type": "HowToTool", "name": tool.name} for tool in guide.tools.all()],
         "supply": [{"@type": "HowToSupply", "name": part.name} for part in guide.parts.all()],
-        "step": [how_to_step(request, url, step) for step in guide.steps.all()],
+        "step": [how_to_step(url, step) for step in guide.steps.all()],
     }
     if (prices := guide.parts_price_range()) is not None:
         data["estimatedCost"] = {"@type": "MonetaryAmount", "currency": "EUR", "minValue": prices[0], "maxValue": prices[1]}
@@ -80,7 +83,7 @@ def how_to(request, guide) -> dict:
     return data
 
 
-def faq_page(request, problem, faqs) -> dict:
+def faq_page(problem, faqs) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "FAQPage",

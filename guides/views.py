@@ -1,5 +1,7 @@
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,9 +36,9 @@ def guide_detail(request, slug):
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
     context |= selectors.step_mode(guide, request.GET.get("step"))
     context |= {
-        "how_to": structured_data.how_to(request, guide),
+        "how_to": structured_data.how_to(guide),
         "breadcrumbs": structured_data.breadcrumbs(
-            request, [(guide.problem.short_title, guide.problem.get_absolute_url()), (guide.title, guide.get_absolute_url())]
+            [(guide.problem.short_title, guide.problem.get_absolute_url()), (guide.title, guide.get_absolute_url())]
         ),
     }
     response = render(request, "guides/guide_detail.html", context)
@@ -60,9 +62,9 @@ def faq_list(request, problem_slug):
     context = {
         "problem": problem,
         "has_drafts": has_drafts,
-        "faq_page": structured_data.faq_page(request, problem, problem.published_faqs),
+        "faq_page": structured_data.faq_page(problem, problem.published_faqs),
         "breadcrumbs": structured_data.breadcrumbs(
-            request, [(problem.short_title, problem.get_absolute_url()), (_("Questions and answers"), request.path)]
+            [(problem.short_title, problem.get_absolute_url()), (_("Questions and answers"), request.path)]
         ),
     }
     response = render(request, "guides/faq_list.html", context)
@@ -80,9 +82,9 @@ def prevention_reminder(request, problem_slug):
     """The yearly check as a calendar event, starting a week from today."""
     problem = selectors.published_problem(problem_slug, "prevention_tips")
     tips = "\n".join(f"- {tip.title}" for tip in problem.prevention_tips.all())
-    url = request.build_absolute_uri(reverse("guides:prevention_tips", kwargs={"problem_slug": problem.slug}))
+    url = settings.SITE_URL.rstrip("/") + reverse("guides:prevention_tips", kwargs={"problem_slug": problem.slug})
     body = calendar.yearly_reminder(
-        uid=f"prevention-{problem.slug}@{request.get_host()}",
+        uid=f"prevention-{problem.slug}@{urlsplit(settings.SITE_URL).hostname}",
         summary=_("Yearly check: %(problem)s") % {"problem": problem.short_title},
         description=f"{tips}\n\n{url}",
         url=url,

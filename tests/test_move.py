@@ -74,3 +74,16 @@ def test_reverting_a_moved_item_renumbers_the_rest(admin_client, content):
     assert admin_client.post(url, form_values(admin_client.get(url).content.decode())).status_code == 302
     assert list(FAQ.objects.order_by("order").values_list("order", flat=True)) == list(range(1, len(faqs) + 1))
     assert FAQ.objects.get(pk=second.pk).order == 2  # the reverted item where it was
+
+
+def test_owners_see_the_new_order_at_once_though_the_page_was_cached(admin_client, client, content):
+    """A move writes in bulk (no signals): it renews the content version itself."""
+    faq_page = reverse("guides:faq_list", kwargs={"problem_slug": "micra-k12-boot-lock"})
+    client.get(faq_page)
+    assert client.get(faq_page)["X-Page-Cache"] == "hit"
+    first, second = FAQ.objects.order_by("order")[:2]
+    move(admin_client, second, "up")
+    page = client.get(faq_page)
+    assert page["X-Page-Cache"] == "miss"
+    html = page.content.decode()
+    assert html.index(second.question) < html.index(first.question)

@@ -22,8 +22,9 @@ class TroubleshooterConfig(AppConfig):
             post_save.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-save-{model._meta.label}")
             post_delete.connect(schedule_rebuild, sender=model, dispatch_uid=f"search-index-delete-{model._meta.label}")
 
-        # Any change to the content: the page cache serves the new pages at once. (Bulk writes
-        # and staff's admin changes are covered too: see config.pagecache.)
+        # Any change to the content: the page cache serves the new pages at once. Bulk writes send
+        # no signals: the services that make them call content_changed() themselves (the loader,
+        # the ordering); nothing else renews the version, whatever a request carries.
         from django.apps import apps
         from django.db.models.signals import m2m_changed
 

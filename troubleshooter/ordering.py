@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from config.pagecache import content_changed
 from troubleshooter.revisions import keep_baseline
 
 PARKING = 10_000  # above any real number, below the field's limit
@@ -33,6 +34,7 @@ def number_in_order(model, items) -> None:
     for number, item in enumerate(items, start=1):
         item.order = number
     model.objects.bulk_update(items, ["order"])
+    content_changed()  # bulk writes send no signals: the pages show the new order at once
 
 
 @transaction.atomic

@@ -193,7 +193,7 @@ def outcome_detail(request, problem_slug, slug):
     context = {"problem": problem, "start_url": diagnosis_url(problem), "preview": preview}
     context |= outcome_context(request, problem, cause, None)
     context["breadcrumbs"] = structured_data.breadcrumbs(
-        request, [(problem.short_title, problem.get_absolute_url()), (cause.title, cause.get_absolute_url())]
+        [(problem.short_title, problem.get_absolute_url()), (cause.title, cause.get_absolute_url())]
     )
     response = render_fragment_or_page(request, "troubleshooter/outcome_detail.html", "feedback", context)
     return private_preview(response, preview)

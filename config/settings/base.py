@@ -50,12 +50,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a cached page skips everything below, compression included (the bytes are kept compressed).
+    # First: the https redirect, and HSTS and the other security headers on every answer, a cached
+    # page's too.
+    "django.middleware.security.SecurityMiddleware",
+    # Then the page cache: a cached page skips everything below, compression included (the bytes
+    # are kept compressed).
     "config.pagecache.PageCacheMiddleware",
     # Pages are small but signal by the car is weak: compress HTML too (Django pads
     # compressed responses against BREACH, and CSRF tokens are masked per response).
     "django.middleware.gzip.GZipMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -7,6 +7,8 @@ from .dev import *  # noqa: F403
 
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# The test client's own address: pages print their absolute addresses from SITE_URL.
+SITE_URL = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Tests do not run collectstatic; serve static files from the source folders.
