@@ -32,23 +32,23 @@ import logging
 import os
 import re
 import secrets
-import struct
 import threading
 import time
-import zlib
 from collections import OrderedDict
 from contextlib import closing
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlsplit
 
+import redis
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_request
@@ -112,9 +112,21 @@ def using_redis() -> bool:
     return isinstance(caches["default"], RedisCache)
 
 
-def redis_client():
-    """The redis-py client of Django's Redis cache backend (its pool and settings), or None."""
-    return caches["default"]._cache.get_client(write=True) if using_redis() else None
+_redis_clients: dict[tuple[int, str], redis.Redis] = {}
+
+
+def redis_client() -> redis.Redis | None:
+    """With Redis as the cache: this process's own client for the content version's channel,
+    made from the cache's configured LOCATION (the server Django's backend writes to), or None."""
+    if not using_redis():
+        return None
+    location = settings.CACHES["default"]["LOCATION"]
+    if isinstance(location, list | tuple):
+        location = location[0]
+    key = (os.getpid(), location)  # a forked worker makes its own connections
+    if key not in _redis_clients:
+        _redis_clients[key] = redis.Redis.from_url(location)
+    return _redis_clients[key]
 
 
 def read_version() -> str:
@@ -198,16 +210,52 @@ def publish_version(version: str) -> None:
         client.publish(VERSION_CHANNEL, version)
 
 
-def new_version() -> None:
+def store_new_version() -> bool:
     version = secrets.token_hex(8)
     try:
         cache.set(VERSION_KEY, version, timeout=None)
         if version_watch.version is not None:
             version_watch.version = version  # this process at once; the others on the message
         publish_version(version)
-    except Exception:  # the cache is away: it has nothing to serve stale either (the page cache steps aside)
+        return True
+    except Exception:  # the cache is away: it serves nothing stale meanwhile (the page cache steps aside)
         version_watch.version = None  # nor this process's own copy of the old version
-        logger.exception("Page cache: could not renew the content version")
+        logger.exception("Page cache: could not renew the content version; trying again")
+        return False
+
+
+class Renewal:
+    """A new content version that could not be stored (the cache away at that moment) is stored
+    as soon as the cache answers again, tried in the background: otherwise the other app servers,
+    which never saw the change, would serve the old pages until the next one."""
+
+    FIRST_WAIT, LONGEST_WAIT = 0.5, 10.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def request(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.retry, name="pagecache-renewal", daemon=True)
+                self.thread.start()
+
+    def retry(self) -> None:
+        wait = self.FIRST_WAIT
+        while True:
+            time.sleep(wait)
+            if store_new_version():
+                return
+            wait = min(wait * 2, self.LONGEST_WAIT)
+
+
+renewal = Renewal()
+
+
+def new_version() -> None:
+    if not store_new_version():
+        renewal.request()
 
 
 def content_changed(**_kwargs) -> None:
@@ -262,35 +310,13 @@ def storable(response) -> bool:
 
 @dataclass
 class FormPage:
-    """A stored page with a form: the HTML around its per-serve values, and each piece also
-    deflated on its own (ending on a byte boundary, sharing nothing with the next piece), so a
-    gzip body is put together without compressing the page again: only the new values are."""
+    """A stored page with a form: the HTML around its per-serve values."""
 
     status: int
     headers: list[tuple[str, str]]
     pieces: list[bytes]  # one more than fields: pieces[0] fields[0] pieces[1] ... pieces[-1]
-    deflated: list[bytes]
     fields: list[tuple[str, str]]  # (field name, dotted path of its maker; "" for CSRF)
     hooks: list
-
-
-def deflate_piece(data: bytes) -> bytes:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-
-
-def gzip_pieces(pieces: list[bytes], deflated: list[bytes]) -> bytes:
-    """One gzip member from separately deflated pieces (RFC 1951 blocks may follow each other
-    freely), with a random-length file name in the header against BREACH, as Django's own
-    GZipMiddleware does."""
-    name = secrets.token_hex(secrets.randbelow(50) + 1).encode() + b"\0"
-    header = b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\0\0\0\0\0\xff" + name
-    crc, size = 0, 0
-    for piece in pieces:
-        crc = zlib.crc32(piece, crc)
-        size += len(piece)
-    final_empty_block = b"\x03\x00"
-    return header + b"".join(deflated) + final_empty_block + struct.pack("<II", crc, size & 0xFFFFFFFF)
 
 
 def fresh_field_pattern(name: str) -> re.Pattern:
@@ -319,57 +345,20 @@ def form_page(response, hooks) -> FormPage | None:
     pieces.append(content[position:])
     dropped = {"content-length", "etag", "content-encoding", "set-cookie"}
     headers = [(k, v) for k, v in response.items() if k.lower() not in dropped]
-    return FormPage(response.status_code, headers, pieces, [deflate_piece(p) for p in pieces], fields, hooks)
+    return FormPage(response.status_code, headers, pieces, fields, hooks)
 
 
-def stored_block(data: bytes) -> bytes:
-    """`data` as a deflate block kept as it is (RFC 1951 3.2.4): a few random characters gain
-    nothing from compressing, and making a compressor for them costs more than the rest."""
-    return b"\0" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
-
-
-CSRF_SIZE = len(CSRF_ALLOWED_CHARS)
-CSRF_CUTOFF = 256 - 256 % CSRF_SIZE  # bytes below it map evenly onto the alphabet
-CSRF_POSITION = {char: position for position, char in enumerate(CSRF_ALLOWED_CHARS)}
-CSRF_CHARS = bytes.maketrans(bytes(range(CSRF_SIZE)), CSRF_ALLOWED_CHARS.encode())  # position -> character
-
-
-def random_csrf_positions() -> list[int]:
-    """What Django's CSRF code draws with get_random_string (CSRF_SECRET_LENGTH characters of
-    CSRF_ALLOWED_CHARS, uniform), as positions in the alphabet, from one urandom call instead of
-    one secrets.choice per character: those were a third of a cached form's serve."""
-    positions: list[int] = []
-    while len(positions) < CSRF_SECRET_LENGTH:
-        positions += [b % CSRF_SIZE for b in os.urandom(CSRF_SECRET_LENGTH + 8) if b < CSRF_CUTOFF]
-    return positions[:CSRF_SECRET_LENGTH]
-
-
-def csrf_token(request) -> str:
-    """django.middleware.csrf.get_token, with the faster draw: the client's secret (from its
-    cookie, read by CsrfViewMiddleware.process_request, or a new one, then set as its cookie),
-    masked anew for this response (each character moved along the alphabet by the mask's).
-    The tests post these tokens through Django's own check."""
-    secret = request.META.get("CSRF_COOKIE") or bytes(random_csrf_positions()).translate(CSRF_CHARS).decode()
-    request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
-    mask = random_csrf_positions()
-    cipher = [(CSRF_POSITION[char] + shift) % CSRF_SIZE for char, shift in zip(secret, mask, strict=True)]
-    return bytes(mask + cipher).translate(CSRF_CHARS).decode()
-
-
-def serve_form_page(request, page: FormPage, csrf: CsrfViewMiddleware) -> HttpResponse:
+def serve_form_page(request, page: FormPage, csrf: CsrfViewMiddleware, gzip_middleware: GZipMiddleware) -> HttpResponse:
+    """The stored form with this client's own values, through Django's own CSRF and gzip code:
+    the token from `get_token` (the client's secret from its cookie, or a new one, masked anew),
+    the cookie set by the CSRF middleware, the body compressed by the gzip middleware."""
     csrf.process_request(request)  # this client's CSRF secret, from its cookie, if it has one
-    values = [(csrf_token(request) if name == CSRF_FIELD else import_string(maker)()).encode() for name, maker in page.fields]
-    pieces, deflated = [page.pieces[0]], [page.deflated[0]]
-    for value, piece, piece_deflated in zip(values, page.pieces[1:], page.deflated[1:], strict=True):
-        pieces += [value, piece]
-        deflated += [stored_block(value), piece_deflated]
-    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(gzip_pieces(pieces, deflated) if zipped else b"".join(pieces), status=page.status)
+    values = [(get_token(request) if name == CSRF_FIELD else import_string(maker)()).encode() for name, maker in page.fields]
+    body = page.pieces[0] + b"".join(value + piece for value, piece in zip(values, page.pieces[1:], strict=True))
+    response = HttpResponse(body, status=page.status)
     for name, value in page.headers:
         response[name] = value
-    if zipped:
-        response["Content-Encoding"] = "gzip"
-    response["Content-Length"] = str(len(response.content))
+    response = gzip_middleware.process_response(request, response)
     response["X-Page-Cache"] = "hit"
     return csrf.process_response(request, response)
 
@@ -417,6 +406,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.skip = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/admin/") if p)
         self.csrf = CsrfViewMiddleware(get_response)
+        self.gzip = GZipMiddleware(get_response)
         self.recent = RecentEntries(settings.PAGE_CACHE_RECENT_ENTRIES)
 
     def __call__(self, request):
@@ -444,7 +434,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if isinstance(entry, FormPage):
             run_hooks(request, entry.hooks)
-            return serve_form_page(request, entry, self.csrf)
+            return serve_form_page(request, entry, self.csrf, self.gzip)
         if entry is not None:
             status, headers, content, hooks = entry
             run_hooks(request, hooks)

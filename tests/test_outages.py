@@ -223,3 +223,25 @@ def test_sqlite_locked_by_another_process_refuses_the_write_keeps_the_form_and_r
     with sqlite3.connect(database) as check:
         assert check.execute("SELECT count(*) FROM guides_goodwillrequest WHERE owner_email = ?", (email,)).fetchone() == (1,)
     assert unexpected_errors(server.log()[log_before:]) == []
+
+
+def test_a_content_version_made_while_redis_is_away_is_stored_once_it_is_back(cache, cache_restarted, settings):
+    """The other app servers never saw the change: the version is stored as soon as Redis answers
+    (Redis starts empty here, so any version in it is the one the renewal stored)."""
+    from django.core.cache import caches
+
+    from config import pagecache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache.url}}
+    assert pagecache.using_redis()
+    cache.stop()
+    pagecache.new_version()  # refused now: logged, and tried again in the background
+    assert pagecache.renewal.thread.is_alive()
+    time.sleep(1)
+    cache.start()
+    deadline = time.monotonic() + 15
+    while caches["default"].get(pagecache.VERSION_KEY) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert caches["default"].get(pagecache.VERSION_KEY) is not None
+    pagecache.renewal.thread.join(timeout=5)
+    assert not pagecache.renewal.thread.is_alive()
