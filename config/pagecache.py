@@ -38,7 +38,7 @@ from collections import OrderedDict
 from contextlib import closing
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import redis
 from django.conf import settings
@@ -49,6 +49,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.middleware.gzip import GZipMiddleware
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language_from_request
@@ -64,23 +65,45 @@ ENTRY_TIMEOUT = 7 * 24 * 3600  # old versions' pages simply age out
 UNCACHEABLE_CONTROL = ("private", "no-store", "no-cache", "max-age=0")
 
 
-def public_page(view):
-    """Mark a view's responses as the same for every owner: the page cache may keep them."""
+# A page whose every stored answer has its one canonical query (any other query is redirected
+# to it or refused), so its whole query may be part of the key: the diagnosis.
+CANONICAL_QUERY = "canonical"
 
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.public_page = True
-        return response
 
-    return wrapped
+@dataclass(frozen=True)
+class PageRules:
+    """What of a request may make a page's key: the query parameters the page reads (the others
+    are left out of the key, so `?utm_source=...` does not make a new entry), or CANONICAL_QUERY;
+    and the htmx targets it answers differently (any other target is the same as none)."""
+
+    params: tuple[str, ...] | str = ()
+    targets: tuple[str, ...] = ()
+
+
+def public_page(view=None, *, params: tuple[str, ...] | str = (), targets: tuple[str, ...] = ()):
+    """Mark a view's responses as the same for every owner: the page cache may keep them.
+    `params` and `targets` say what of the request the page reads (see PageRules). A view can
+    still keep one answer out of the cache: `response.public_page = False` (an owner's own words)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if not hasattr(response, "public_page"):
+                response.public_page = True
+            return response
+
+        wrapped.page_rules = PageRules(params, targets)
+        return wrapped
+
+    return decorator(view) if view is not None else decorator
 
 
 # The value a form page's CSRF field gets: this client's token, made per serve.
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
-def public_form_page(**fresh_fields: str):
+def public_form_page(params: tuple[str, ...] = (), **fresh_fields: str):
     """Like `public_page`, for a page with a form: stored once, with the value of each hidden field
     named here (a dotted path to a function that makes a new value) and of the CSRF field made
     anew for every serve. Each owner gets their own CSRF token (and cookie) and their own one-time
@@ -96,6 +119,7 @@ def public_form_page(**fresh_fields: str):
                 response.fresh_fields = {CSRF_FIELD: ""} | fresh_fields
             return response
 
+        wrapped.page_rules = PageRules(params)
         return wrapped
 
     return decorator
@@ -268,18 +292,33 @@ def content_changed(**_kwargs) -> None:
     transaction.on_commit(new_version)
 
 
-def page_key(request, version: str) -> str:
+def page_rules(request) -> PageRules | None:
+    """The rules of the public page at this address, or None: not a page the cache may keep."""
+    try:
+        return getattr(resolve(request.path_info).func, "page_rules", None)
+    except Resolver404:
+        return None
+
+
+def page_key(request, version: str, rules: PageRules) -> str:
     """The stored page's key. `request.get_host()` has been checked against ALLOWED_HOSTS by then;
     its name only (lower case, no port, no trailing dot), so the ports and spellings of one
-    allowed host share their pages (the pages print no host: their addresses come from SITE_URL)."""
+    allowed host share their pages (the pages print no host: their addresses come from SITE_URL).
+    Of the query, only what the page reads (PageRules); of the htmx target, only the page's own."""
     host = (urlsplit("//" + request.get_host()).hostname or "").rstrip(".")
+    if rules.params == CANONICAL_QUERY:
+        query = request.META.get("QUERY_STRING", "")
+    else:
+        query = urlencode([(k, v) for k, values in sorted(request.GET.lists()) if k in rules.params for v in values])
+    target = request.headers.get("HX-Target", "")
     varies = "|".join(
         [
             request.scheme,
             host,
-            request.get_full_path(),
+            request.path,
+            query,
             request.headers.get("HX-Request", ""),
-            request.headers.get("HX-Target", ""),
+            target if target in rules.targets else "",
             request.headers.get("HX-History-Restore-Request", ""),
             # The service worker's own copy of a page: served the same, but not counted as a visit.
             request.headers.get("X-Offline-Copy", ""),
@@ -421,9 +460,12 @@ class PageCacheMiddleware:
             request.get_host()
         except DisallowedHost:  # Django answers it below, with its 400 page; nothing stored or served
             return self.get_response(request)
+        rules = page_rules(request)
+        if rules is None:
+            return self.get_response(request)
 
         try:
-            key = page_key(request, content_version())
+            key = page_key(request, content_version(), rules)
             entry = self.recent.get(key)
             if entry is None:
                 entry = cache.get(key)

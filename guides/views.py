@@ -29,7 +29,7 @@ def private_to_staff(response):
     return response
 
 
-@public_page
+@public_page(params=("step",))
 def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
@@ -106,7 +106,7 @@ def source_note(request, problem_slug):
 # Browsers never keep the form (each carries its own one-time key); the page cache keeps it
 # once and puts in a new key and the owner's own CSRF token on every serve.
 @never_cache
-@public_form_page(submission_key=NEW_SUBMISSION_KEY)
+@public_form_page(params=("outcome",), submission_key=NEW_SUBMISSION_KEY)
 @require_http_methods(["GET", "POST"])
 def goodwill(request):
     """The goodwill request for everyone; the owner picks their dealer, if listed."""
@@ -114,7 +114,7 @@ def goodwill(request):
 
 
 @never_cache
-@public_form_page(submission_key=NEW_SUBMISSION_KEY)
+@public_form_page(params=("outcome",), submission_key=NEW_SUBMISSION_KEY)
 @require_http_methods(["GET", "POST"])
 def goodwill_dealer(request, code):
     """A dealer's own link: the page and the letter name that dealer."""

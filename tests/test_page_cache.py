@@ -25,7 +25,7 @@ PAGES = [
     "/guides/replace-microswitch/?step=3",
     f"/problems/{PROBLEM}/faq/",
     f"/problems/{PROBLEM}/prevention/",
-    "/search/?q=rain",
+    "/search/",
 ]
 
 
@@ -126,3 +126,33 @@ def test_a_restored_database_is_shown_once_the_cache_is_renewed(client, content)
     assert "The guide as in the backup" not in client.get(url).content.decode()
     call_command("renew_page_cache", stdout=io.StringIO())
     assert "The guide as in the backup" in client.get(url).content.decode()
+
+
+def test_query_parameters_a_page_does_not_read_make_no_new_entry(client, content):
+    client.get("/guides/replace-microswitch/")
+    for junk in ("?utm_source=x", "?fbclid=1&utm_medium=y", "?x=" + secrets.token_hex(8)):
+        assert client.get("/guides/replace-microswitch/" + junk)["X-Page-Cache"] == "hit"
+    # ...while what it reads is kept apart.
+    step = client.get("/guides/replace-microswitch/?step=3")
+    assert step["X-Page-Cache"] == "miss" and step.content != client.get("/guides/replace-microswitch/").content
+
+
+def test_an_htmx_target_a_page_does_not_answer_differently_makes_no_new_entry(client, content):
+    url = f"{DIAGNOSIS}?signs=answered&signs=no-click"
+    client.get(url, headers={"HX-Request": "true"})
+    for target in ("diagnosis", secrets.token_hex(8), ""):
+        again = client.get(url, headers={"HX-Request": "true", "HX-Target": target})
+        assert again["X-Page-Cache"] == "hit", target
+    # The feedback box is a region of its own.
+    outcome = f"{DIAGNOSIS}?{OUTCOME_QUERY}&tried=later"
+    whole = client.get(outcome, headers={"HX-Request": "true"})
+    box = client.get(outcome, headers={"HX-Request": "true", "HX-Target": "feedback"})
+    assert box["X-Page-Cache"] == "miss" and box.content != whole.content
+
+
+@pytest.mark.parametrize("url", ["/search/?q=boot+stuck+in+the+rain", f"{DIAGNOSIS}?signs=answered&q=it+clicks+once"])
+def test_what_an_owner_types_is_never_stored(client, content, url):
+    first = client.get(url, follow=True)
+    assert first.status_code == 200
+    again = client.get(url, follow=True)
+    assert again.get("X-Page-Cache") != "hit"

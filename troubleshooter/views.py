@@ -114,7 +114,7 @@ def render_fragment_or_page(request, template: str, partial: str, context: dict,
     return response
 
 
-@public_page
+@public_page(params=pagecache.CANONICAL_QUERY, targets=("feedback",))
 def diagnosis(request, slug):
     problem = selectors.published_problem(slug)
     model, preview = shown_model(request, problem)
@@ -149,6 +149,8 @@ def diagnosis(request, slug):
     counted = not (request.user.is_staff or any(feedback_params(request).values()) or offline.is_offline_copy(request))
     context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
+    if typed:
+        response.public_page = False  # what an owner typed never becomes a key of the page cache
     if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
         push_url(response, diagnosis_url(problem, canonical))
     if preview is None and counted and (walk := walk_event(model, state, result, ask)) is not None:
@@ -185,7 +187,7 @@ def diagnosis_from_sign(request, slug, sign_slug):
     raise Http404("No such sign")
 
 
-@public_page
+@public_page(params=("tried", "solved"), targets=("feedback",))
 def outcome_detail(request, problem_slug, slug):
     problem = selectors.published_problem(problem_slug)
     preview = previewed_version(request, problem)
@@ -261,7 +263,7 @@ def outcome_feedback(request, problem_slug, slug):
     return response
 
 
-@public_page
+@public_page(params=("q",))
 def search(request):
     # An empty box is not an error: show the form and the ways in.
     form = SearchForm(request.GET if request.GET.get("q", "").strip() else None)
@@ -275,4 +277,7 @@ def search(request):
         # Signs come from the matching above, which needs an owner's whole phrase; the index
         # matches single words ("open" in "opens by itself") and would offer the opposite sign.
         context["results"] = [entry for entry in results if entry.kind != SearchEntry.Kind.SYMPTOM]
-    return render(request, "troubleshooter/search.html", context, status=status)
+    response = render(request, "troubleshooter/search.html", context, status=status)
+    if form.is_bound:
+        response.public_page = False  # what an owner typed never becomes a key of the page cache
+    return response
