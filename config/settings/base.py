@@ -131,17 +131,23 @@ def database_from_env() -> dict:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The page cache (config/pagecache.py) and its content version live here. Without Redis: files
-# in CACHE_DIR, shared by all the workers of one machine (a version bumped by one is seen by all).
-# With REDIS_URL: shared by every app server.
+# The page cache (config/pagecache.py) and its content version live here, bounded: the least
+# recently used pages go first, and storing costs the same at 100 entries as at 20,000.
+# Without Redis: diskcache (SQLite files in CACHE_DIR) shared by the workers of one machine, at
+# most PAGE_CACHE_MEGABYTES. With REDIS_URL: shared by every app server; give that Redis a
+# `maxmemory` and `maxmemory-policy volatile-lru` (the pages expire, the content version does not,
+# so Redis evicts only pages: docs/deploy.md).
+PAGE_CACHE_MEGABYTES = int(os.environ.get("PAGE_CACHE_MEGABYTES", "256"))
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "diskcache.DjangoCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
+            "SHARDS": 4,  # writers of different pages rarely wait for each other
+            "DATABASE_TIMEOUT": 0.25,  # a store that waits longer is skipped (the page is served all the same)
+            "OPTIONS": {"size_limit": PAGE_CACHE_MEGABYTES * 2**20, "eviction_policy": "least-recently-used"},
         }
     }
 
