@@ -12,7 +12,7 @@ def test_the_configured_cache_has_a_bound_and_drops_the_least_recently_used_firs
     options = base.CACHES["default"]["OPTIONS"]
     if "size_limit" not in options:  # REDIS_URL set: Redis's own maxmemory bounds it (docs/deploy.md)
         return
-    assert base.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert base.CACHES["default"]["BACKEND"] == "config.cache_backends.KeptOpenDiskCache"
     assert options["eviction_policy"] == "least-recently-used" and options["size_limit"] > 0
 
 

@@ -143,12 +143,19 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "config.cache_backends.KeptOpenDiskCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
             "SHARDS": 4,  # writers of different pages rarely wait for each other
             "DATABASE_TIMEOUT": 0.25,  # a store that waits longer is skipped (the page is served all the same)
             "OPTIONS": {"size_limit": PAGE_CACHE_MEGABYTES * 2**20, "eviction_policy": "least-recently-used"},
-        }
+        },
+        # The content version, read on every request: never evicted, and a read is not a write.
+        "content_version": {
+            "BACKEND": "config.cache_backends.KeptOpenDiskCache",
+            "LOCATION": os.path.join(os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")), "content-version"),
+            "SHARDS": 1,
+            "OPTIONS": {"eviction_policy": "none"},
+        },
     }
 
 # Sign-in to the admin: after AXES_FAILURE_LIMIT wrong passwords for one username from one
