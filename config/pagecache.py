@@ -1,27 +1,41 @@
 """Public pages served from a shared cache until the content changes.
 
-A view opts in with `@public_page`. Its response to an owner (no session cookie: not staff) is
-stored whole, headers and compressed bytes included, under a key made of
+A view opts in with `@public_page` (a form: `@public_form_page`). Its response to an owner (no
+session cookie: not staff) is stored whole, headers and compressed bytes included. A hit answers
+without running the view, its queries or its templates, with an ETag, so a browser that has the
+page gets a 304. What a page must still do on every serve (count an owner's walk for the
+editors) rides along as "after serve" hooks: (dotted path, args).
 
-- the content version: one value in the shared cache, replaced after every change to the
-  content (a save or delete of a content model, any change an editor makes in the admin,
-  `load_content`), so every app server stops using the old pages at once: no timeout to wait;
-- the address with its query, and what the page varies on: htmx or not (and which region),
-  the language, gzip or not.
+The rules (each held by a test in tests/test_page_cache*.py, test_form_page_cache.py,
+test_cache_bound.py, test_move.py, test_outages.py):
 
-A hit answers without running the view, its queries or its templates, with an ETag, so a
-browser that has the page gets a 304. What a page must still do on every serve (count an
-owner's walk for the editors) rides along as "after serve" hooks: (dotted path, args).
+1. The key holds the content version, the scheme, the host's name (checked against
+   ALLOWED_HOSTS first: a request whose Host is not allowed never reaches the cache and gets the
+   400 page, which needs no host), the path, only the query parameters the page reads
+   (`@public_page(params=...)`; the others are left out, or, for the diagnosis, redirected to
+   its one canonical query), htmx or not and only the htmx targets the page answers differently,
+   the language, gzip or not. The https redirect and the security headers (SecurityMiddleware)
+   come before the cache. Pages print their absolute addresses from SITE_URL, never the Host.
+2. The content version changes when the content changes (a content model saved or deleted:
+   signals; the services' bulk writes call `content_changed()`; `load_content`;
+   `renew_page_cache`), and never because of a request or its cookies: goodwill requests,
+   feedback, walks, previews and sign-ins leave it alone. A version that could not be stored
+   (the cache away) is stored as soon as the cache answers (`Renewal`), so every app server
+   sees the change.
+3. Pages whose words change with non-content writes (letters, staff pages, counts) are never
+   stored: they are not `@public_page`, say no-store, or set a cookie. Only 200s are stored.
+4. What an owner types (a search, the diagnosis's own words) is never part of a key: those
+   answers are not stored (`response.public_page = False`).
+5. The storage is bounded, least recently used first out: diskcache (PAGE_CACHE_MEGABYTES in
+   CACHE_DIR) on one machine; Redis with its own `maxmemory` and `volatile-lru` beyond one
+   (pages expire, the content version does not, so only pages are evicted). A store costs the
+   same at 100 entries as at 20,000 (bench/cache_store.py).
+6. Public Django and library APIs only: the form's token comes from `get_token` and its body is
+   compressed by GZipMiddleware; the version's Redis channel has a client of its own.
 
-Pages that set a cookie or say private/no-store/no-cache are never stored. ("Vary: Cookie" is
-there because pages look at the session to show staff their drafts; the cache only serves and
-stores requests without a session cookie, and the session is the only cookie a page reads.)
-The one exception is a form (`@public_form_page`): stored once, with its CSRF token, cookie and
-one-time key made anew for every serve.
-
-By default the cache is a file cache shared by the workers of one machine; `REDIS_URL` makes it
-shared by every app server, and each process is then told of new content versions by Redis
-pub/sub (`VersionWatch`). Each process also keeps the pages it served last (`RecentEntries`).
+With Redis, each process keeps the content version and is told of new ones by Redis pub/sub
+(`VersionWatch`). Each process also keeps the pages it served last (`RecentEntries`): safe
+without invalidation, since a key holds the version and what is stored under a key never changes.
 """
 
 from __future__ import annotations
