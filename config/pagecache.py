@@ -318,6 +318,14 @@ def content_changed(**_kwargs) -> None:
     transaction.on_commit(new_version)
 
 
+def allowed_host(request) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 def page_rules(request) -> PageRules | None:
     """The rules of the public page at this address, or None: not a page the cache may keep."""
     return rules_for_path(request.path_info)
@@ -487,9 +495,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if request.path.startswith(self.skip):
             return self.get_response(request)
-        try:
-            request.get_host()
-        except DisallowedHost:  # Django answers it below, with its 400 page; nothing stored or served
+        if not allowed_host(request):  # Django answers it below, with its 400 page; nothing stored or served
             return self.get_response(request)
         rules = page_rules(request)
         if rules is None:
