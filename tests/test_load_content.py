@@ -143,23 +143,31 @@ BAD_ARTICLES = [
 ]
 
 
+# Bad input is refused alike on an empty database and over the loaded content.
+EMPTY_OR_LOADED = pytest.mark.parametrize("database", ["empty_database", "content"], ids=["empty-db", "loaded-db"])
+
+
+def refused_update(fixtures_dir: Path) -> str:
+    """`load_content --update` from `fixtures_dir`: refused, with nothing changed; its message."""
+    before = row_counts()
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", "--fixtures", str(fixtures_dir), "--update")
+    text = str(error.value)
+    assert "Nothing was changed" in text
+    assert row_counts() == before
+    return text
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("database", ["empty_database", "content"], ids=["empty-db", "loaded-db"])
+@EMPTY_OR_LOADED
 @pytest.mark.parametrize(("mutate", "message", "line"), BAD_ARTICLES)
 def test_bad_article_stops_with_file_and_line_and_changes_nothing(request, fixtures_copy, mutate, message, line, database):
     request.getfixturevalue(database)
-    before = row_counts()
     path = break_article(fixtures_copy, mutate)
-
-    with pytest.raises(CommandError) as error:
-        call_command("load_content", "--fixtures", str(fixtures_copy), "--update")
-
-    text = str(error.value)
+    text = refused_update(fixtures_copy)
     assert message in text
     location = f"{path}:{line}" if line else str(path)
     assert f"{location}:" in text
-    assert "Nothing was changed" in text
-    assert row_counts() == before
 
 
 # Values the database would store but the models' own validation refuses: the loader must run it.
@@ -170,20 +178,14 @@ MODEL_RULES = [
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("database", ["empty_database", "content"], ids=["empty-db", "loaded-db"])
+@EMPTY_OR_LOADED
 @pytest.mark.parametrize(("old", "new", "kind"), MODEL_RULES)
 def test_a_value_the_models_refuse_stops_with_file_and_line_and_changes_nothing(
     request, fixtures_copy_with, database, old, new, kind
 ):
     request.getfixturevalue(database)
-    before = row_counts()
-    broken = fixtures_copy_with(old, new)
-    with pytest.raises(CommandError) as error:
-        call_command("load_content", "--fixtures", str(broken), "--update")
-    text = str(error.value)
+    text = refused_update(fixtures_copy_with(old, new))
     assert re.search(rf"micra-k12-boot-lock\.toml:\d+: {kind}: .*is not a valid choice", text), text
-    assert "Nothing was changed" in text
-    assert row_counts() == before
 
 
 def test_missing_article_file_names_the_file(empty_database, fixtures_copy):
