@@ -8,7 +8,8 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from guides.models import RepairGuide
-from troubleshooter.models import Cause, DiagnosisVersion, Problem
+from problems.models import Problem
+from troubleshooter.models import Cause, DiagnosisVersion
 
 
 class ProblemPagesSitemap(Sitemap):
@@ -25,7 +26,7 @@ class ProblemPagesSitemap(Sitemap):
             ]
             if hasattr(problem, "source_article"):
                 pages.append(reverse("guides:source_note", kwargs={"problem_slug": problem.slug}))
-        return ["/", *pages, reverse("guides:goodwill")]
+        return ["/", *pages, reverse("goodwill:goodwill")]
 
     def location(self, item):
         return item

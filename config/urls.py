@@ -26,7 +26,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
-        "Disallow: " + reverse("guides:goodwill_request", kwargs={"token": "x"}).rsplit("x/", 1)[0],
+        "Disallow: " + reverse("goodwill:goodwill_request", kwargs={"token": "x"}).rsplit("x/", 1)[0],
         f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -41,6 +41,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("troubleshooter.urls")),
     path("", include("guides.urls")),
+    path("", include("goodwill.urls")),
+    path("", include("search.urls")),
 ]
 
 # Editors' pictures: served by the site in development and production alike, pictures only

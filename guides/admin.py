@@ -1,20 +1,19 @@
-import csv
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
-from django.utils.translation import gettext_lazy as _
 
-from guides.illustrations import IllustrationChoiceMixin
+from core import publishing
+from core.history import HistoryAdmin
+from core.illustrations import IllustrationChoiceMixin
+from core.markdown_preview import MarkdownPreviewMixin
+from core.ordering import MoveUpDownMixin
+from core.pictures import PictureFormMixin
 from guides.models import (
     FAQ,
     CostEstimate,
-    Dealer,
-    GoodwillRequest,
     GuidePart,
     GuideStep,
     GuideTool,
@@ -22,13 +21,7 @@ from guides.models import (
     PreventionTip,
     PullQuote,
     RepairGuide,
-    SourceArticle,
 )
-from guides.pictures import PictureFormMixin
-from troubleshooter import services
-from troubleshooter.history import HistoryAdmin
-from troubleshooter.markdown_preview import MarkdownPreviewMixin
-from troubleshooter.ordering import MoveUpDownMixin
 
 STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
 
@@ -79,7 +72,11 @@ class RepairGuideForm(forms.ModelForm):
     def clean_status(self):
         # Also what a revert to an old draft revision goes through.
         status = self.cleaned_data["status"]
-        if status != RepairGuide.Status.PUBLISHED and self.instance.pk and (faults := services.unpublish_faults(self.instance)):
+        if (
+            status != RepairGuide.Status.PUBLISHED
+            and self.instance.pk
+            and (faults := publishing.status_refusals(self.instance, published=False))
+        ):
             raise ValidationError(faults)
         return status
 
@@ -115,10 +112,6 @@ class RepairGuideAdmin(HistoryAdmin):
                 step.order = number
                 step.save()
 
-    def in_use(self, obj):
-        """A guide the live diagnosis sends owners to (or shows as a how-to) is in use."""
-        return services.guide_live_uses(obj)
-
 
 @admin.register(FAQ)
 class FAQAdmin(MoveUpDownMixin, HistoryAdmin):
@@ -149,91 +142,8 @@ class CostEstimateAdmin(MoveUpDownMixin, HistoryAdmin):
     list_display = ["route", "problem", "min_eur", "max_eur"]
 
 
-@admin.register(SourceArticle)
-class SourceArticleAdmin(HistoryAdmin):
-    list_display = ["title", "publisher", "problem"]
-
-
 # Steps, tools and parts are edited inside their guide; registered on their own
 # too so an editor can search across guides.
 admin.site.register(GuideStep)
 admin.site.register(GuideTool)
 admin.site.register(GuidePart)
-
-
-@admin.register(Dealer)
-class DealerAdmin(HistoryAdmin):
-    list_display = ["name", "code", "town", "country", "email", "active"]
-    list_filter = ["active", "country"]
-    search_fields = ["name", "code", "town"]
-    prepopulated_fields = {"code": ["name"]}
-
-
-# What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"), and the full-width
-# forms some spreadsheets also accept: = + - @ tab CR LF, ＝ ＋ － ＠.
-FORMULA_LEADS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-
-
-def csv_cell(value) -> str:
-    """Cells a spreadsheet would run as a formula are prefixed, so owners' text stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_LEADS else text
-
-
-@admin.register(GoodwillRequest)
-class GoodwillRequestAdmin(admin.ModelAdmin):
-    """Personal data: Django's model permissions decide who may see it (view/change goodwill request)."""
-
-    list_display = ["reference", "created_at", "dealer", "owner_name", "registration", "status", "email_sent_at"]
-    list_filter = ["status", "dealer", "service_history", "created_at"]
-    search_fields = ["reference", "registration", "owner_email"]
-    readonly_fields = ["reference", "created_at", "updated_at", "email_sent_at", "personal_data_erased_at", "outcome"]
-    exclude = ["token", "submission_key"]
-    actions = ["export_csv", "mark_sent", "mark_accepted", "mark_declined"]
-    date_hierarchy = "created_at"
-
-    CSV_FIELDS = [
-        "reference",
-        "created_at",
-        "status",
-        "dealer",
-        "owner_name",
-        "owner_email",
-        "owner_phone",
-        "registration",
-        "vin",
-        "first_registration_year",
-        "mileage_km",
-        "service_history",
-        "diagnosis",
-        "notes",
-    ]
-
-    @admin.action(description=_("Export the selected requests as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="goodwill-requests.csv"'
-        writer = csv.writer(response)
-        writer.writerow(self.CSV_FIELDS)
-        for row in queryset.select_related("dealer"):
-            writer.writerow([csv_cell(getattr(row, name)) for name in self.CSV_FIELDS])
-        return response
-
-    def _set_status(self, request, queryset, status):
-        updated = queryset.update(status=status)
-        self.message_user(request, _("%(n)d request(s) updated.") % {"n": updated}, messages.SUCCESS)
-
-    @admin.action(description=_("Mark as sent to dealer"), permissions=["change"])
-    def mark_sent(self, request, queryset):
-        self._set_status(request, queryset, GoodwillRequest.Status.SENT)
-
-    @admin.action(description=_("Mark as accepted"), permissions=["change"])
-    def mark_accepted(self, request, queryset):
-        self._set_status(request, queryset, GoodwillRequest.Status.ACCEPTED)
-
-    @admin.action(description=_("Mark as declined"), permissions=["change"])
-    def mark_declined(self, request, queryset):
-        self._set_status(request, queryset, GoodwillRequest.Status.DECLINED)
-
-    def has_add_permission(self, request):
-        return False  # requests come from owners

@@ -1,4 +1,4 @@
-"""What the owner reads and does: guides, FAQs, tips, costs, and the source article."""
+"""What the owner reads and does: guides, FAQs, tips and costs."""
 
 import reversion
 from django.db import models
@@ -6,26 +6,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from guides.pictures import Illustrated
-from troubleshooter.models import Problem, Publishable
-
-
-class SourceArticle(models.Model):
-    """The article a problem's content comes from, with its attribution."""
-
-    problem = models.OneToOneField(Problem, on_delete=models.CASCADE, related_name="source_article")
-    title = models.CharField(_("title"), max_length=200)
-    publisher = models.CharField(_("publisher"), max_length=100)
-    url = models.URLField(_("link to the publisher"))
-    attribution = models.TextField(_("attribution"), help_text=_("Markdown."))
-    publisher_note = models.TextField(_("publisher's own note"), blank=True, help_text=_("Markdown."))
-
-    class Meta:
-        verbose_name = _("source article")
-        verbose_name_plural = _("source articles")
-
-    def __str__(self):
-        return f"{self.publisher}: {self.title}"
+from core.models import Publishable
+from core.pictures import Illustrated
+from problems.models import Problem
 
 
 class RepairGuide(Publishable):
@@ -252,99 +235,8 @@ class CostEstimate(models.Model):
         return f"{self.get_route_display()}: €{self.min_eur}-{self.max_eur}"
 
 
-# --- Goodwill requests -----------------------------------------------------------------------
-
-
-class Dealer(models.Model):
-    """A Nissan dealer that sends its customers a link naming it."""
-
-    name = models.CharField(_("name"), max_length=150)
-    code = models.SlugField(_("code for links"), max_length=40, unique=True, help_text=_("Appears in /goodwill/<code>/."))
-    town = models.CharField(_("town"), max_length=100)
-    country = models.CharField(_("country"), max_length=60)
-    email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive dealers' links show a friendly 404."))
-
-    class Meta:
-        verbose_name = _("dealer")
-        verbose_name_plural = _("dealers")
-        ordering = ["country", "town", "name"]
-
-    def __str__(self):
-        return f"{self.name}, {self.town}"
-
-    def get_absolute_url(self):
-        return reverse("guides:goodwill_dealer", kwargs={"code": self.code})
-
-
-class GoodwillRequest(models.Model):
-    """An owner's request for a goodwill repair: personal data, kept only as long as needed."""
-
-    class ServiceHistory(models.TextChoices):
-        OFFICIAL_DEALER = "dealer", _("Always at an official dealer")
-        ELSEWHERE = "elsewhere", _("At another garage, or by myself")
-        MIXED = "mixed", _("Partly at an official dealer")
-
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        SENT = "sent", _("Sent to dealer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    submission_key = models.CharField(max_length=64, unique=True, editable=False)
-    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="goodwill_requests", verbose_name=_("problem"))
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.SET_NULL, null=True, blank=True, related_name="goodwill_requests", verbose_name=_("dealer")
-    )
-    outcome = models.ForeignKey(
-        "troubleshooter.Cause",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="goodwill_requests",
-        verbose_name=_("diagnosis outcome"),
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
-
-    owner_name = models.CharField(_("name"), max_length=120)
-    owner_email = models.EmailField(_("email"))
-    owner_phone = models.CharField(_("phone"), max_length=30, blank=True)
-    registration = models.CharField(_("registration number"), max_length=15)
-    vin = models.CharField(_("VIN"), max_length=17, blank=True)
-    first_registration_year = models.PositiveSmallIntegerField(_("year of first registration"))
-    mileage_km = models.PositiveIntegerField(_("mileage (km)"))
-    service_history = models.CharField(_("service history"), max_length=10, choices=ServiceHistory.choices)
-    diagnosis = models.TextField(_("what the diagnosis found"), max_length=1000)
-    notes = models.TextField(_("anything else"), max_length=2000, blank=True)
-    consent = models.BooleanField(_("consent to store the data"))
-
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    email_sent_at = models.DateTimeField(_("email to owner sent"), null=True, blank=True)
-    personal_data_erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("goodwill request")
-        verbose_name_plural = _("goodwill requests")
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(consent=True), name="goodwillrequest_needs_consent"),
-            models.CheckConstraint(condition=Q(mileage_km__lte=2_000_000), name="goodwillrequest_mileage_sane"),
-        ]
-
-    def __str__(self):
-        return self.reference
-
-    def get_absolute_url(self):
-        return reverse("guides:goodwill_request", kwargs={"token": self.token})
-
-
 # History for the admin (see troubleshooter.models): a guide's revision keeps its steps, tools
 # and parts. Goodwill requests are personal data and are deliberately not copied into history.
-reversion.register(SourceArticle)
 reversion.register(RepairGuide, follow=("steps", "tools", "parts"))
 reversion.register(GuideStep)
 reversion.register(GuideTool)
@@ -354,4 +246,3 @@ reversion.register(PreventionTip)
 reversion.register(OwnerExperience)
 reversion.register(PullQuote)
 reversion.register(CostEstimate)
-reversion.register(Dealer)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from guides import illustrations
-from guides.selectors import strip_markdown
+from core import illustrations
+from core.markdown import strip_markdown
 
 
 def absolute(path: str) -> str:

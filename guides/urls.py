@@ -11,7 +11,4 @@ urlpatterns = [
     path("problems/<slug:problem_slug>/prevention/reminder.ics", views.prevention_reminder, name="prevention_reminder"),
     path("problems/<slug:problem_slug>/source/", views.source_note, name="source_note"),
     path("drawings/<slug:name>.svg", views.illustration, name="illustration"),
-    path("goodwill/", views.goodwill, name="goodwill"),
-    path("goodwill/r/<str:token>/", views.goodwill_request, name="goodwill_request"),
-    path("goodwill/<slug:code>/", views.goodwill_dealer, name="goodwill_dealer"),
 ]

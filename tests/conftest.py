@@ -7,7 +7,7 @@ from django.conf import settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from guides.services.content_loader import load_content
+from loader.content_loader import load_content
 
 PHONE = {"width": 390, "height": 844}
 
@@ -33,16 +33,19 @@ def fresh_cache():
     cache.clear()
 
 
-def content_tables() -> list[str]:
-    """Every table of the content apps' models, many-to-many tables included."""
-    from django.apps import apps
+# The apps whose tables the loader fills or that hang on the content: the content itself, its
+# search index, what owners sent about it (goodwill requests keep a problem from being deleted).
+CONTENT_AND_ITS_OWN = ("problems", "guides", "troubleshooter", "search", "goodwill", "core")
 
-    from troubleshooter.roles import CONTENT_APPS
+
+def content_tables() -> list[str]:
+    """Every table of those apps' models, many-to-many tables included."""
+    from django.apps import apps
 
     return sorted(
         {
             model._meta.db_table
-            for app_label in CONTENT_APPS
+            for app_label in CONTENT_AND_ITS_OWN
             for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
         }
     )
@@ -81,8 +84,8 @@ def ensure_content() -> None:
     """
     from django.db import connection, transaction
 
-    from config.pagecache import content_changed
-    from troubleshooter.models import Problem
+    from pagecache.cache import content_changed
+    from problems.models import Problem
 
     if Problem.objects.exists():
         return

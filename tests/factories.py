@@ -2,8 +2,9 @@
 
 from itertools import count
 
+from core.models import Publishable
 from guides.models import GuideStep, RepairGuide
-from troubleshooter.models import Problem, Publishable
+from problems.models import Problem
 
 _numbers = count(1)
 PUBLISHED = Publishable.Status.PUBLISHED
@@ -95,7 +96,7 @@ def make_version(problem: Problem | None = None, *, status: str = "published", *
 
 def goodwill_fields(**overrides) -> dict:
     """A goodwill request's fields as the service stores them (no form in between)."""
-    from guides.models import GoodwillRequest
+    from goodwill.models import GoodwillRequest
 
     return {
         "problem": Problem.objects.get(),
@@ -111,7 +112,7 @@ def goodwill_fields(**overrides) -> dict:
 
 
 def make_goodwill_request(form_key: str = "test-form", **overrides):
-    from guides.services.goodwill import create_request
+    from goodwill.services import create_request
 
     goodwill_request, _created = create_request(form_key=form_key, **goodwill_fields(**overrides))
     return goodwill_request

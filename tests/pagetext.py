@@ -43,6 +43,11 @@ def read_page(html: str) -> tuple[str, list[str]]:
     return normalise("".join(reader.parts)), reader.links
 
 
+def text_of(response) -> str:
+    """The visible text of a response (Django's test client's or an HTTP client's)."""
+    return read_page(response.content.decode())[0]
+
+
 def crawl(
     client, start: str = "/", skip_prefixes: tuple[str, ...] = ("/admin/", "/static/"), max_query_pairs: int = 1
 ) -> dict[str, str]:

@@ -20,7 +20,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from guides.models import FAQ, GoodwillRequest
+from goodwill.models import GoodwillRequest
+from guides.models import FAQ
 from tests.factories import make_goodwill_request
 from tests.test_history import change
 
@@ -33,7 +34,8 @@ from django.core.management import call_command
 from django.test import Client
 call_command("check")
 call_command("migrate", check=True, verbosity=0)  # exits 1 if the copy lacks a migration
-from guides.models import FAQ, GoodwillRequest
+from guides.models import FAQ
+from goodwill.models import GoodwillRequest
 faq = FAQ.objects.get(answer__startswith="Edited before the backup")
 page = Client().get(f"/problems/{faq.problem.slug}/faq/")
 requests = [[r.reference, r.owner_name, r.owner_email, r.created_at.isoformat()] for r in GoodwillRequest.objects.order_by("pk")]

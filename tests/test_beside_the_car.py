@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from guides.illustrations import available
+from core.illustrations import available
 from guides.models import FAQ, GuideStep, RepairGuide
 from tests.pagetext import read_page
 from troubleshooter.models import Answer, Cause, Question

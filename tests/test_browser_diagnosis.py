@@ -9,8 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from problems.models import Problem
 from tests.conftest import PHONE
-from troubleshooter.models import Feedback, Problem
+from troubleshooter.models import Feedback
 
 pytestmark = pytest.mark.browser
 

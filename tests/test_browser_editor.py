@@ -81,7 +81,7 @@ def save(page, button="Save and continue editing"):
 def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_content, django_user_model):
     """From an empty problem to a working diagnosis on the public site, only through the admin,
     following the set-up steps; it stays off the site until its diagnosis is sound."""
-    from troubleshooter.models import Problem
+    from problems.models import Problem
 
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a long pass phrase")
     context = browser.new_context(viewport=DESK)
@@ -89,7 +89,7 @@ def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_
     log_in(page, live_server)
 
     # 1. The problem, as a draft.
-    page.goto(f"{live_server.url}/admin/troubleshooter/problem/add/")
+    page.goto(f"{live_server.url}/admin/problems/problem/add/")
     page.locator("#id_title").fill("Fuel flap will not open")
     page.locator("#id_short_title").fill("Fuel flap")
     page.locator("#id_summary").fill("The fuel flap stays shut.")
@@ -102,9 +102,7 @@ def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_
     # 2. Its diagnosis, started from the set-up steps.
     page.get_by_role("link", name="Start one").click()
     save(page)
-    problem_url = (
-        f"{live_server.url}/admin/troubleshooter/problem/{Problem.objects.get(slug='fuel-flap-will-not-open').pk}/change/"
-    )
+    problem_url = f"{live_server.url}/admin/problems/problem/{Problem.objects.get(slug='fuel-flap-will-not-open').pk}/change/"
 
     # 3. Three causes: two faults and the catch-all.
     for slug, name, rate, kind in (
@@ -175,7 +173,7 @@ def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_
     page.locator("select[name=action]").select_option("publish")
     page.get_by_role("button", name="Run").click()
     expect(page.locator(".messagelist")).to_contain_text("is now live")
-    page.goto(f"{live_server.url}/admin/troubleshooter/problem/")
+    page.goto(f"{live_server.url}/admin/problems/problem/")
     page.get_by_role("row", name="Fuel flap will not open").get_by_role("checkbox").check()
     page.locator("select[name=action]").select_option("publish_items")
     page.get_by_role("button", name="Run").click()

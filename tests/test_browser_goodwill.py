@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from guides.models import Dealer, GoodwillRequest
-from troubleshooter.models import Problem
+from goodwill.models import Dealer, GoodwillRequest
+from problems.models import Problem
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from guides.models import GoodwillRequest
+from goodwill.models import GoodwillRequest
 from tests.test_goodwill import GENERAL, form_data, text_of
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own locking and files")

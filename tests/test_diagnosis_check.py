@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from guides.carnews import ContentError
 from guides.models import RepairGuide
-from guides.services.content_loader import load_content
+from loader.carnews import ContentError
+from loader.content_loader import load_content
 from tests.factories import make_version
 from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
 from troubleshooter.services import check_version

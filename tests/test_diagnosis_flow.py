@@ -8,17 +8,13 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.pagetext import read_page
+from tests.pagetext import read_page, text_of
 from troubleshooter.models import Cause, DiagnosisVersion, Feedback
 
 PROBLEM = "micra-k12-boot-lock"
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
 OUTCOME = reverse("troubleshooter:outcome_detail", kwargs={"problem_slug": PROBLEM, "slug": "microswitch-failed"})
 SWITCH = "signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
-
-
-def text_of(response) -> str:
-    return read_page(response.content.decode())[0]
 
 
 def get(client, query: str = "", **headers):

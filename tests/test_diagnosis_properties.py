@@ -7,6 +7,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from problems.models import Problem
 from tests.outcomes import contradictions
 from tests.pagetext import read_page
 from troubleshooter.diagnosis import (
@@ -19,7 +20,6 @@ from troubleshooter.diagnosis import (
     state_query,
     with_answer,
 )
-from troubleshooter.models import Problem
 from troubleshooter.selectors import published_model
 
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": "micra-k12-boot-lock"})

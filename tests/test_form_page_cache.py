@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from guides.models import Dealer, GoodwillRequest
+from goodwill.models import Dealer, GoodwillRequest
 from tests.servers import hidden_fields
 from tests.test_goodwill import form_data
 
-GENERAL = reverse("guides:goodwill")
+GENERAL = reverse("goodwill:goodwill")
 
 
 def served_fields(response) -> dict:
@@ -78,7 +78,7 @@ def test_one_owners_token_does_not_work_for_another(content):
 
 def test_a_dealers_form_names_the_dealer_from_the_cache_too(content):
     Dealer.objects.create(name="Nissan Testdorp", code="testdorp", town="Testdorp", country="Netherlands", email="s@t.example")
-    url = reverse("guides:goodwill_dealer", kwargs={"code": "testdorp"})
+    url = reverse("goodwill:goodwill_dealer", kwargs={"code": "testdorp"})
     owner().get(url)
     again = owner().get(url)
     assert again["X-Page-Cache"] == "hit" and "Nissan Testdorp" in again.content.decode()

@@ -9,7 +9,7 @@ from troubleshooter.models import Cause, Feedback, WalkEvent
 
 
 def glance_text(admin_client, problem):
-    response = admin_client.get(reverse("admin:troubleshooter_problem_glance", args=[problem.pk]))
+    response = admin_client.get(reverse("admin:problems_problem_glance", args=[problem.pk]))
     assert response.status_code == 200
     return read_page(response.content.decode())[0]
 
@@ -35,7 +35,7 @@ def test_what_owners_did_is_counted_and_shown(admin_client, client, db):
 
 def test_a_new_fault_lists_its_set_up_steps_in_order(admin_client, db):
     problem = make_problem(status="draft")
-    change = reverse("admin:troubleshooter_problem_change", args=[problem.pk])
+    change = reverse("admin:problems_problem_change", args=[problem.pk])
     text = read_page(admin_client.get(change).content.decode())[0]
     assert "○ A diagnosis (draft) : none yet · Start one" in text
     add = reverse("admin:troubleshooter_diagnosisversion_add") + f"?problem={problem.pk}&number=1"
@@ -49,7 +49,8 @@ def test_a_new_fault_lists_its_set_up_steps_in_order(admin_client, db):
 
 
 def test_the_situations_show_live_and_draft_side_by_side(admin_client, content):
-    from troubleshooter.models import DiagnosisVersion, Problem
+    from problems.models import Problem
+    from troubleshooter.models import DiagnosisVersion
     from troubleshooter.services import copy_version
 
     problem = Problem.objects.get()

@@ -14,13 +14,13 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.models import Dealer, GoodwillRequest
+from goodwill.models import Dealer, GoodwillRequest
+from problems.models import Problem
 from tests.factories import make_goodwill_request
-from tests.pagetext import read_page
+from tests.pagetext import text_of
 from tests.servers import goodwill_answers, hidden_fields
-from troubleshooter.models import Problem
 
-GENERAL = reverse("guides:goodwill")
+GENERAL = reverse("goodwill:goodwill")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -40,10 +40,6 @@ def form_data(client, url=GENERAL, **overrides) -> dict:
     data = hidden_fields(client.get(url).content.decode()) | goodwill_answers()
     data.pop("csrfmiddlewaretoken", None)
     return {**data, **overrides}
-
-
-def text_of(response) -> str:
-    return read_page(response.content.decode())[0]
 
 
 def test_a_valid_request_is_stored_and_the_owner_gets_the_letter_and_an_email(
@@ -191,7 +187,7 @@ def test_ipv6_clients_are_counted_per_64(client, content):
     ],
 )
 def test_the_client_address_is_read_through_exactly_the_configured_proxies(rf, settings, hops, remote, forwarded, client_address):
-    from troubleshooter.ratelimit import client_ip
+    from core.ratelimit import client_ip
 
     settings.TRUSTED_PROXY_HOPS = hops
     request = rf.post(GENERAL, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
@@ -211,7 +207,7 @@ def test_the_same_form_posted_twice_creates_one_request(client, content, django_
 
 def test_dealer_link_names_the_dealer_on_the_page_and_in_the_letter(client, content):
     dealer = make_dealer()
-    url = reverse("guides:goodwill_dealer", kwargs={"code": dealer.code})
+    url = reverse("goodwill:goodwill_dealer", kwargs={"code": dealer.code})
     page = client.get(url)
     assert "Ask Nissan Testdorp for a free repair" in text_of(page)
     assert 'name="dealer"' not in page.content.decode()  # the link fixes the dealer
@@ -235,11 +231,11 @@ def test_general_page_lets_the_owner_pick_an_active_dealer(client, content):
 @pytest.mark.parametrize("code", ["unknown", "closed"])
 def test_unknown_or_inactive_dealer_code_is_a_friendly_404(client, content, code):
     make_dealer(name="Closed dealer", code="closed", active=False)
-    response = client.get(reverse("guides:goodwill_dealer", kwargs={"code": code}))
+    response = client.get(reverse("goodwill:goodwill_dealer", kwargs={"code": code}))
     assert response.status_code == 404
     assert "We don't know this dealer's link" in text_of(response)
     assert f'href="{GENERAL}"' in response.content.decode()
-    assert client.post(reverse("guides:goodwill_dealer", kwargs={"code": code}), {}).status_code == 404
+    assert client.post(reverse("goodwill:goodwill_dealer", kwargs={"code": code}), {}).status_code == 404
 
 
 def test_diagnosis_is_prefilled_from_the_outcome(client, content):
@@ -321,7 +317,7 @@ def test_form_pages_are_never_cached(client, content):
 
 def test_hostile_input_is_escaped_on_the_letter_page(client, content):
     dealer = make_dealer(name=f"Dealer {HOSTILE}")
-    url = reverse("guides:goodwill_dealer", kwargs={"code": dealer.code})
+    url = reverse("goodwill:goodwill_dealer", kwargs={"code": dealer.code})
     data = form_data(client, url, owner_name=f"Anna {HOSTILE}", diagnosis=HOSTILE, notes=HOSTILE)
     response = client.post(url, data, follow=True)
     html = response.content.decode()
@@ -334,8 +330,8 @@ def test_hostile_input_is_escaped_on_the_letter_page(client, content):
 def test_hostile_input_is_escaped_in_the_admin(admin_client, client, content):
     client.post(GENERAL, form_data(client, owner_name=f"Anna {HOSTILE}", notes=HOSTILE))
     stored = GoodwillRequest.objects.get()
-    changelist = admin_client.get(reverse("admin:guides_goodwillrequest_changelist")).content.decode()
-    change = admin_client.get(reverse("admin:guides_goodwillrequest_change", args=[stored.pk])).content.decode()
+    changelist = admin_client.get(reverse("admin:goodwill_goodwillrequest_changelist")).content.decode()
+    change = admin_client.get(reverse("admin:goodwill_goodwillrequest_change", args=[stored.pk])).content.decode()
     for html in (changelist, change):
         assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in changelist
@@ -347,11 +343,11 @@ def test_token_is_long_random_and_cannot_be_guessed_or_listed(client, content):
     tokens = list(GoodwillRequest.objects.values_list("token", flat=True))
     assert len(set(tokens)) == 3 and all(len(t) >= 43 for t in tokens)  # 256 random bits
     token = tokens[0]
-    assert client.get(reverse("guides:goodwill_request", kwargs={"token": token})).status_code == 200
+    assert client.get(reverse("goodwill:goodwill_request", kwargs={"token": token})).status_code == 200
     for guess in [token[:-1], token[:-1] + ("A" if token[-1] != "A" else "B"), "1", GoodwillRequest.objects.first().reference]:
-        assert client.get(reverse("guides:goodwill_request", kwargs={"token": guess})).status_code == 404
+        assert client.get(reverse("goodwill:goodwill_request", kwargs={"token": guess})).status_code == 404
     assert client.get("/goodwill/r/").status_code == 404  # no listing
-    page = client.get(reverse("guides:goodwill_request", kwargs={"token": token}))
+    page = client.get(reverse("goodwill:goodwill_request", kwargs={"token": token}))
     assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"].startswith("noindex")
     assert page["Referrer-Policy"] == "no-referrer"
 
@@ -390,7 +386,7 @@ def staff(permission_codenames=(), username="editor") -> User:
 
 def test_only_staff_with_the_permission_see_requests(client, content):
     client.post(GENERAL, form_data(client))
-    url = reverse("admin:guides_goodwillrequest_changelist")
+    url = reverse("admin:goodwill_goodwillrequest_changelist")
     assert client.get(url).status_code == 302  # anonymous: to the login page
     client.force_login(staff())
     assert client.get(url).status_code == 403  # staff, but without the permission
@@ -402,7 +398,7 @@ def test_admin_filters_and_csv_export(admin_client, client, content):
     dealer = make_dealer()
     client.post(GENERAL, form_data(client, dealer=str(dealer.pk), owner_name="=HYPERLINK(1)"))
     client.post(GENERAL, form_data(client))
-    url = reverse("admin:guides_goodwillrequest_changelist")
+    url = reverse("admin:goodwill_goodwillrequest_changelist")
     assert admin_client.get(url, {"dealer__id__exact": dealer.pk}).context["cl"].result_count == 1
     assert admin_client.get(url, {"status__exact": "new"}).context["cl"].result_count == 2
     ids = [str(pk) for pk in GoodwillRequest.objects.values_list("pk", flat=True)]
@@ -447,7 +443,7 @@ def test_outcome_pages_that_suggest_goodwill_link_here_with_the_diagnosis(client
 def test_every_formula_lead_is_neutralised_in_the_csv_export(admin_client, content, lead):
     # Stored as given (the form strips spaces; other ways in, such as an import, may not).
     request = make_goodwill_request(form_key=f"csv-{ord(lead)}", owner_name=f"{lead}SUM(A1:A9)")
-    url = reverse("admin:guides_goodwillrequest_changelist")
+    url = reverse("admin:goodwill_goodwillrequest_changelist")
     response = admin_client.post(url, {"action": "export_csv", "_selected_action": [str(request.pk)]})
     rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
     assert rows[1][rows[0].index("owner_name")] == f"'{lead}SUM(A1:A9)"

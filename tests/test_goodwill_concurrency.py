@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from guides.models import GoodwillRequest
+from goodwill.models import GoodwillRequest
 from tests.servers import NoRedirect, app_server, hidden_fields
 
 CLIENTS = 16

@@ -6,12 +6,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from guides.models import GoodwillRequest
+from goodwill.models import GoodwillRequest
 from tests.pagetext import read_page
 from troubleshooter.models import Feedback
 
 ENDPOINTS = [
-    reverse("guides:goodwill"),
+    reverse("goodwill:goodwill"),
     reverse("admin:login"),
     reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": "micra-k12-boot-lock", "slug": "microswitch-failed"}),
 ]

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.pagetext import read_page
+from tests.pagetext import text_of
 from tests.servers import Browser, app_server, exceptions_logged, goodwill_form, postgres, prepare_site, redis, site_env
 
 pytestmark = pytest.mark.servers
@@ -36,10 +36,6 @@ OUTAGE_ERRORS = (
     "ConnectionRefusedError",
     "sqlite3.OperationalError: database is locked",
 )
-
-
-def text(response) -> str:
-    return read_page(response.text)[0]
 
 
 def unexpected_errors(log: str) -> list[str]:
@@ -112,17 +108,17 @@ def test_postgresql_stopped_pages_are_503_then_the_same_gunicorn_recovers(pg, pg
     try:
         for _request in range(3):  # a page never served before: each worker, a 503 each time
             away = owner.get(server + PREVENTION)
-            assert away.status == 503, (away.status, text(away)[:500])
+            assert away.status == 503, (away.status, text_of(away)[:500])
             assert int(away.header("Retry-After")) > 0
             assert "no-store" in away.header("Cache-Control")
-            assert SITE_AWAY in text(away)
+            assert SITE_AWAY in text_of(away)
         cached = owner.get(server + GUIDE)
         assert cached.status == 200 and cached.header("X-Page-Cache") == "hit"  # served from Redis
         health = owner.get(server + "/health/")
         assert health.status == 503
         assert json.loads(health.text) == {"database": "failing", "cache": "ok"}
         refused = owner.post(server + "/goodwill/", form)
-        assert refused.status == 503, (refused.status, text(refused)[:500])
+        assert refused.status == 503, (refused.status, text_of(refused)[:500])
         assert int(refused.header("Retry-After")) > 0
     finally:
         pg.start()
@@ -135,7 +131,7 @@ def test_postgresql_stopped_pages_are_503_then_the_same_gunicorn_recovers(pg, pg
     # ...nothing was stored by the refused request, and the same form now goes through, once.
     assert stored_requests(pg, email) == 0
     sent = owner.post(server + "/goodwill/", form)
-    assert sent.status == 302, (sent.status, text(sent)[:500])
+    assert sent.status == 302, (sent.status, text_of(sent)[:500])
     assert stored_requests(pg, email) == 1
     assert (server.pid, server.worker_pids()) == processes and server.alive()
     assert unexpected_errors(server.log()[log_before:]) == []
@@ -153,7 +149,7 @@ def test_redis_stopped_pages_are_served_and_the_rate_limit_still_holds(cache, pg
     try:
         for url in (PROBLEM_PAGE, PROBLEM_PAGE, FAQ_PAGE):  # a page cached before, and one never served
             page = owner.get(server + url)
-            assert page.status == 200, (url, page.status, text(page)[:500])
+            assert page.status == 200, (url, page.status, text_of(page)[:500])
             assert page.header("X-Page-Cache") == ""  # the page cache stepped aside
         health = owner.get(server + "/health/")
         assert health.status == 503
@@ -166,7 +162,7 @@ def test_redis_stopped_pages_are_served_and_the_rate_limit_still_holds(cache, pg
             statuses.append(sent.status)
         assert statuses == [302] * RATE_LIMIT + [429], statuses
         assert 0 < int(sent.header("Retry-After")) <= RATE_WINDOW
-        assert "Too many requests from here" in text(sent)
+        assert "Too many requests from here" in text_of(sent)
         assert stored_requests(pg, email) == RATE_LIMIT
     finally:
         cache.start()
@@ -210,16 +206,16 @@ def test_sqlite_locked_by_another_process_refuses_the_write_keeps_the_form_and_r
         other.rollback()
         other.close()
 
-    assert refused.status == 503, (refused.status, text(refused)[:500])
+    assert refused.status == 503, (refused.status, text_of(refused)[:500])
     assert int(refused.header("Retry-After")) > 0
-    assert REQUESTS_AWAY in text(refused)
-    assert "Too many requests" not in text(refused)
+    assert REQUESTS_AWAY in text_of(refused)
+    assert "Too many requests" not in text_of(refused)
     assert 'value="Cora Vergrendeld"' in refused.text  # what the owner typed is still there
     assert cached.status == 200 and cached.header("X-Page-Cache") == "hit"
-    assert fresh.status == 200, (fresh.status, text(fresh)[:500])
+    assert fresh.status == 200, (fresh.status, text_of(fresh)[:500])
 
     sent = owner.post(server + "/goodwill/", form)
-    assert sent.status == 302, (sent.status, text(sent)[:500])
+    assert sent.status == 302, (sent.status, text_of(sent)[:500])
     with sqlite3.connect(database) as check:
         assert check.execute("SELECT count(*) FROM guides_goodwillrequest WHERE owner_email = ?", (email,)).fetchone() == (1,)
     assert unexpected_errors(server.log()[log_before:]) == []
@@ -230,7 +226,7 @@ def test_a_content_version_made_while_redis_is_away_is_stored_once_it_is_back(ca
     (Redis starts empty here, so any version in it is the one the renewal stored)."""
     from django.core.cache import caches
 
-    from config import pagecache
+    from pagecache import cache as pagecache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache.url}}
     assert pagecache.using_redis()

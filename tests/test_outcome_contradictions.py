@@ -4,10 +4,11 @@ reached every way the content allows (its own page, a witness walk, each sign al
 import pytest
 from django.urls import reverse
 
+from problems.models import Problem
 from tests.outcomes import contradictions
 from tests.pagetext import read_page
 from troubleshooter.diagnosis import CHECKLIST_ANSWERED, evaluate, find_witness, owner_walk, state_query
-from troubleshooter.models import Cause, Problem, Situation
+from troubleshooter.models import Cause, Situation
 from troubleshooter.selectors import published_model
 from troubleshooter.situations import situation_answers
 

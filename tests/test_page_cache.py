@@ -101,7 +101,7 @@ def test_staff_never_get_or_leave_stored_pages(client, admin_client, content):
 def test_pages_that_set_a_cookie_are_never_stored(rf):
     """A cookie would go to every owner served the page (the form's CSRF cookie is the one
     exception: it is made anew for each serve, see test_form_page_cache)."""
-    from config.pagecache import PageCacheMiddleware, public_form_page, public_page
+    from pagecache.cache import PageCacheMiddleware, public_form_page, public_page
 
     def with_cookie(request):
         response = HttpResponse("<p>yours</p>")

@@ -4,15 +4,11 @@ import pytest
 from django.urls import reverse
 
 from guides.models import GuideStep, RepairGuide
+from problems.models import Problem
 from tests.factories import make_guide, make_problem
-from tests.pagetext import read_page
-from troubleshooter.models import Problem
+from tests.pagetext import text_of
 
 PROBLEM = "micra-k12-boot-lock"
-
-
-def text_of(response) -> str:
-    return read_page(response.content.decode())[0]
 
 
 def test_home_offers_the_two_doors(client, content):

@@ -3,8 +3,9 @@
 from django.urls import reverse
 
 from guides.models import FAQ
+from problems.models import Problem
 from tests.adminforms import form_values
-from troubleshooter.models import DiagnosisVersion, Problem
+from troubleshooter.models import DiagnosisVersion
 
 
 def test_publish_and_unpublish_as_list_actions(admin_client, content):
@@ -23,13 +24,13 @@ def test_a_problem_without_a_sound_live_diagnosis_cannot_be_published(admin_clie
     DiagnosisVersion.objects.filter(problem=problem).update(status="retired")  # no live diagnosis now
     problem.status = "draft"
     problem.save()
-    url = reverse("admin:troubleshooter_problem_changelist")
+    url = reverse("admin:problems_problem_changelist")
     response = admin_client.post(url, {"action": "publish_items", "_selected_action": [problem.pk]}, follow=True)
     assert "has no live diagnosis yet: publish a diagnosis version first" in response.content.decode()
     problem.refresh_from_db()
     assert problem.status == "draft"
     # The same on the form: the reason shows by the field, nothing is saved.
-    change = reverse("admin:troubleshooter_problem_change", args=[problem.pk])
+    change = reverse("admin:problems_problem_change", args=[problem.pk])
     data = form_values(admin_client.get(change).content.decode()) | {"status": "published"}
     response = admin_client.post(change, data)
     assert response.status_code == 200 and "has no live diagnosis yet" in response.content.decode()
@@ -41,7 +42,7 @@ def test_a_problem_with_a_sound_diagnosis_can_be_published(admin_client, content
     problem = Problem.objects.get()
     problem.status = "draft"
     problem.save()
-    url = reverse("admin:troubleshooter_problem_changelist")
+    url = reverse("admin:problems_problem_changelist")
     admin_client.post(url, {"action": "publish_items", "_selected_action": [problem.pk]})
     problem.refresh_from_db()
     assert problem.status == "published"

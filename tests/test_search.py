@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from problems.models import Problem
 from tests.pagetext import read_page
 from troubleshooter import selectors
 from troubleshooter.diagnosis import POINTS_STRONGLY
-from troubleshooter.models import Cause, Problem
+from troubleshooter.models import Cause
 
 PROBLEM = "micra-k12-boot-lock"
-SEARCH = reverse("troubleshooter:search")
+SEARCH = reverse("search:search")
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.adminforms import form_values
-from tests.pagetext import read_page
+from tests.pagetext import text_of
 from tests.servers import (
     AppServer,
     Browser,
@@ -54,16 +54,12 @@ def site(tmp_path_factory):
             yield Site(pg, a, b, password)
 
 
-def text(response) -> str:
-    return read_page(response.text)[0]
-
-
 def sign_in(browser: Browser, server: str, password: str) -> None:
     login = browser.get(f"{server}/admin/login/?next=/admin/")
     token = hidden_fields(login.text)["csrfmiddlewaretoken"]
     data = {"csrfmiddlewaretoken": token, "username": "editor", "password": password, "next": "/admin/"}
     signed_in = browser.post(f"{server}/admin/login/?next=/admin/", data)
-    assert signed_in.status == 302, text(signed_in)[:1000]
+    assert signed_in.status == 302, text_of(signed_in)[:1000]
     assert "sessionid" in browser.cookies
 
 
@@ -78,10 +74,10 @@ def test_an_edit_through_one_server_shows_at_once_on_the_other(site):
     cached = owner.get(site.b + FAQ_PAGE)
     assert first.status == cached.status == 200
     assert cached.header("X-Page-Cache") == "hit"  # B serves its stored copy
-    assert question in text(cached)
+    assert question in text_of(cached)
 
     new_answer = f"Editors update {secrets.token_hex(4)}: check the fuse for the boot release first"
-    assert new_answer not in text(cached)
+    assert new_answer not in text_of(cached)
     editor = Browser()
     sign_in(editor, site.a, site.editor_password)
     change_url = f"{site.a}/admin/guides/faq/{faq_id}/change/"
@@ -90,18 +86,18 @@ def test_an_edit_through_one_server_shows_at_once_on_the_other(site):
     form_html = re.search(r'<form[^>]*id="faq_form".*?</form>', change.text, re.S).group(0)
     data = form_values(form_html) | {"answer": new_answer, "_save": "Save"}
     saved = editor.post(change_url, data)
-    assert saved.status == 302, text(saved)[:2000]
+    assert saved.status == 302, text_of(saved)[:2000]
     assert site.pg.execute("SELECT answer FROM guides_faq WHERE id = %s", (faq_id,)) == [(new_answer,)]
 
     # An owner on B, a moment after: the new answer, not B's stored page.
     after = owner.get(site.b + FAQ_PAGE)
     assert after.status == 200
-    assert new_answer in text(after)
+    assert new_answer in text_of(after)
     assert after.header("X-Page-Cache") != "hit"
     # And B stores the new page for the next owner.
     again = owner.get(site.b + FAQ_PAGE)
-    assert again.header("X-Page-Cache") == "hit" and new_answer in text(again)
-    assert new_answer in text(Browser().get(site.a + FAQ_PAGE))
+    assert again.header("X-Page-Cache") == "hit" and new_answer in text_of(again)
+    assert new_answer in text_of(Browser().get(site.a + FAQ_PAGE))
 
 
 def test_the_goodwill_rate_limit_counts_once_for_both_servers(site):
@@ -119,7 +115,7 @@ def test_the_goodwill_rate_limit_counts_once_for_both_servers(site):
     assert refused_on == {site.a, site.b}  # the limit holds on whichever server the owner reaches
     for _server, response in results[RATE_LIMIT:]:
         assert 0 < int(response.header("Retry-After")) <= RATE_WINDOW
-        assert "Too many requests from here" in text(response)
+        assert "Too many requests from here" in text_of(response)
         assert 'value="Dirk Tweemaal"' in response.text  # what the owner typed is kept
 
     stored = site.pg.execute("SELECT count(*) FROM guides_goodwillrequest WHERE owner_email = %s", (email,))[0][0]

@@ -1,4 +1,5 @@
-"""The admin for the content and the diagnosis versions.
+"""The admin for the diagnosis versions, and for problems (whose pages show their diagnosis:
+"at a glance", the set-up steps, so their admin lives here, above the diagnosis).
 
 Editors change a draft version (“Make a draft copy” on the live one), check it, and publish
 it as one; the live version is read-only here, so owners never see a change half-done.
@@ -17,13 +18,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from guides.illustrations import IllustrationChoiceMixin
+from core.history import HistoryAdmin
+from core.illustrations import IllustrationChoiceMixin
+from core.ordering import MoveUpDownMixin
+from core.pictures import PictureFormMixin
 from guides.models import RepairGuide
-from guides.pictures import PictureFormMixin
+from problems.models import Problem
 from troubleshooter import services
 from troubleshooter.glance import glance, setup_steps
 from troubleshooter.grid import GridForm
-from troubleshooter.history import HistoryAdmin
 from troubleshooter.models import (
     Answer,
     Cause,
@@ -32,19 +35,22 @@ from troubleshooter.models import (
     Feedback,
     LegacyAnswer,
     Mark,
-    Problem,
     Question,
     Situation,
-    Vehicle,
 )
-from troubleshooter.ordering import MoveUpDownMixin
 from troubleshooter.situations import compare_with_live
 
 
-@admin.register(Vehicle)
-class VehicleAdmin(HistoryAdmin):
-    list_display = ["make", "model", "generation", "year_from", "year_to"]
-    prepopulated_fields = {"slug": ["make", "model", "generation"]}
+def report_check(model_admin, request, version, label=None) -> None:
+    """The check of a version as admin messages: each fault a warning, or that there is none.
+    A draft being edited is "the draft"; a version picked from the list is named."""
+    faults = services.check_version(version)
+    for fault in faults:
+        words = _("Check of %(v)s: %(fault)s") if label else _("Check of the draft: %(fault)s")
+        model_admin.message_user(request, words % {"v": label, "fault": fault}, messages.WARNING)
+    if not faults:
+        words = _("Check of %(v)s: no faults.") if label else _("Check of the draft: no faults.")
+        model_admin.message_user(request, words % {"v": label})
 
 
 class ObjectPageMixin:
@@ -87,7 +93,7 @@ class ProblemAdmin(ObjectPageMixin, HistoryAdmin):
 
     @admin.display(description=_("at a glance"))
     def glance_link(self, obj):
-        url = reverse("admin:troubleshooter_problem_glance", args=[obj.pk])
+        url = reverse("admin:problems_problem_glance", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("What owners did"))
 
     @admin.display(description=_("set-up, step by step"))
@@ -114,7 +120,7 @@ class ProblemAdmin(ObjectPageMixin, HistoryAdmin):
 
     def get_urls(self):
         glance_url = path(
-            "<path:object_id>/glance/", self.admin_site.admin_view(self.glance_view), name="troubleshooter_problem_glance"
+            "<path:object_id>/glance/", self.admin_site.admin_view(self.glance_view), name="problems_problem_glance"
         )
         return [glance_url, *super().get_urls()]
 
@@ -207,25 +213,18 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.report_check(request, self.version_of(form.instance))
+        report_check(self, request, self.version_of(form.instance))
 
     def delete_model(self, request, obj):
         version = self.version_of(obj)
         super().delete_model(request, obj)
-        self.report_check(request, version)  # e.g. the cause that was the only one an answer pointed to
+        report_check(self, request, version)  # e.g. the cause that was the only one an answer pointed to
 
     def delete_queryset(self, request, queryset):
         versions = {self.version_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
         for version in versions:
-            self.report_check(request, version)
-
-    def report_check(self, request, version):
-        faults = services.check_version(version)
-        for fault in faults:
-            self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
-        if not faults:
-            self.message_user(request, _("Check of the draft: no faults."))
+            report_check(self, request, version)
 
 
 @admin.register(DiagnosisVersion)
@@ -271,11 +270,7 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
             else:
                 words = ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", changed)
                 self.message_user(request, words % {"n": changed}, messages.SUCCESS)
-                faults = services.check_version(version)
-                for fault in faults:
-                    self.message_user(request, _("Check of the draft: %(fault)s") % {"fault": fault}, messages.WARNING)
-                if not faults:
-                    self.message_user(request, _("Check of the draft: no faults."))
+                report_check(self, request, version)
             return redirect(request.path)
         title = _("Causes x answers: %(v)s") % {"v": version}
         template = "admin/troubleshooter/diagnosisversion/grid.html"
@@ -314,11 +309,7 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
     @admin.action(description=_("Check"), permissions=["view"])
     def check_versions(self, request, queryset):
         for version in queryset:
-            faults = services.check_version(version)
-            for fault in faults:
-                self.message_user(request, f"{version}: {fault}", messages.WARNING)
-            if not faults:
-                self.message_user(request, _("%(v)s: no faults") % {"v": version})
+            report_check(self, request, version, label=str(version))
 
     @admin.action(description=_("Run the owner situations (and compare with the live version)"), permissions=["view"])
     def run_situations(self, request, queryset):

@@ -56,8 +56,6 @@ COST = {1: 1.0, 2: 1.5, 3: 3.0}
 TICK_RATE = 0.12
 # An owner who could not do one question of an effort probably can't do others like it now.
 AFTER_UNSURE = 0.5
-# Each "not sure" so far makes the owner less likely to answer (and to want) more questions.
-PATIENCE = 1.0
 # Below this expected value for its effort, a question isn't worth the owner's time: stop asking.
 MIN_QUESTION_VALUE = 0.02
 
@@ -101,7 +99,7 @@ class AnswerNode:
 @dataclass(frozen=True)
 class QuestionNode:
     slug: str
-    kind: str  # "single" or "checklist"
+    kind: str  # "single" (one answer), "checklist" (any signs that apply) or "access" (can the owner do these now?)
     effort: int
     answers: tuple[AnswerNode, ...]
     order: int = 0
@@ -459,7 +457,6 @@ def question_value(model: Model, state: State, question: QuestionNode) -> float:
     ]
     if any(effort <= question.effort for effort in unsure_before):
         answerable *= AFTER_UNSURE
-    answerable *= PATIENCE ** len(unsure_before)
     return expected_shift(model, state, question) * answerable / COST.get(question.effort, 1.0)
 
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guides.models import RepairGuide
-from troubleshooter.models import Cause, DiagnosisVersion, Problem, Question, WalkEvent
+from problems.models import Problem
+from troubleshooter.models import Cause, DiagnosisVersion, Question, WalkEvent
 from troubleshooter.selectors import draft_version, published_version
-from troubleshooter.services import check_version
+from troubleshooter.services import check_version, flush_walks
 from troubleshooter.situations import version_report
 
 
@@ -67,7 +68,6 @@ class Glance:
 
 def glance(problem: Problem) -> Glance:
     """What owners did with the live diagnosis, and the owner situations on live and draft."""
-    from troubleshooter.services import flush_walks
 
     flush_walks()  # this process's gathered walks (other workers write theirs within seconds)
     live, draft = published_version(problem), draft_version(problem)
@@ -134,7 +134,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             _("Which cars"),
             problem.vehicles.exists(),
             ", ".join(str(v) for v in problem.vehicles.all()) or _("none chosen yet"),
-            reverse("admin:troubleshooter_problem_change", args=[problem.pk]),
+            reverse("admin:problems_problem_change", args=[problem.pk]),
             _("Choose them on this form"),
         ),
         SetupStep(
@@ -205,7 +205,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             _("The problem is on the site"),
             problem.is_published,
             _("published") if problem.is_published else _("a draft: set its status to published"),
-            reverse("admin:troubleshooter_problem_change", args=[problem.pk]),
+            reverse("admin:problems_problem_change", args=[problem.pk]),
             _("Publish it on this form"),
         ),
     ]

@@ -7,8 +7,9 @@ answers in today's form.
 
 from __future__ import annotations
 
+from problems.models import Problem
 from troubleshooter.diagnosis import InvalidState, Model, parse_state, query_pairs, state_query
-from troubleshooter.models import LegacyAnswer, Problem
+from troubleshooter.models import LegacyAnswer
 
 MAX_OLD_ANSWERS = 20
 

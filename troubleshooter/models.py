@@ -1,4 +1,5 @@
-"""The fault itself: which cars, what the owner notices, and what causes it."""
+"""The diagnosis of a problem: its versions, causes, questions and answers, the owner situations
+it is checked against, and what owners tell us about it."""
 
 import reversion
 from django.db import models
@@ -7,87 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guides.pictures import Illustrated
-
-
-class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Publishable.Status.PUBLISHED)
-
-
-class Publishable(models.Model):
-    """Content with its own address on the site: a slug and a draft/published state."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-
-class Vehicle(models.Model):
-    make = models.CharField(_("make"), max_length=60)
-    model = models.CharField(_("model"), max_length=60)
-    generation = models.CharField(_("generation"), max_length=30, help_text=_("For example K12."))
-    year_from = models.PositiveSmallIntegerField(_("first model year"))
-    year_to = models.PositiveSmallIntegerField(_("last model year"))
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-
-    class Meta:
-        verbose_name = _("vehicle")
-        verbose_name_plural = _("vehicles")
-        ordering = ["make", "model", "year_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(year_from__lte=models.F("year_to")),
-                name="vehicle_years_in_order",
-                violation_error_message=_("The first model year must not be after the last."),
-            ),
-            models.UniqueConstraint(fields=["make", "model", "generation"], name="vehicle_unique_generation"),
-        ]
-
-    def __str__(self):
-        return f"{self.make} {self.model} {self.generation} ({self.year_from}-{self.year_to})"
-
-
-class Problem(Publishable):
-    """One fault on one or more cars, e.g. the boot lock that will not open."""
-
-    title = models.CharField(_("title"), max_length=200)
-    short_title = models.CharField(_("short title"), max_length=80, help_text=_("Used in menus and page titles."))
-    vehicles = models.ManyToManyField(Vehicle, related_name="problems", verbose_name=_("vehicles"))
-    summary = models.TextField(_("summary"), help_text=_("Markdown. Shown on the home page and the overview."))
-    symptoms_intro = models.TextField(_("symptoms introduction"), blank=True, help_text=_("Markdown."))
-    affected_note = models.TextField(_("which cars are affected"), blank=True, help_text=_("Markdown."))
-    goodwill_advice = models.TextField(_("goodwill advice"), blank=True, help_text=_("Markdown."))
-    costs_note = models.TextField(_("about the costs"), blank=True, help_text=_("Markdown."))
-    goodwill_letter_note = models.TextField(
-        _("known weak point, for the goodwill letter"),
-        blank=True,
-        help_text=_("Plain text. Tells the dealer why this fault deserves a goodwill repair."),
-    )
-
-    class Meta:
-        verbose_name = _("problem")
-        verbose_name_plural = _("problems")
-        ordering = ["title"]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("troubleshooter:problem_detail", kwargs={"slug": self.slug})
-
+from core.pictures import Illustrated
+from problems.models import Problem
 
 # --- The diagnosis: causes ranked by evidence, in versions editors publish as one ----------
 #
@@ -506,41 +428,9 @@ class WalkEvent(models.Model):
         return f"{self.version} {self.day} {self.kind} {self.cause}"
 
 
-class SearchEntry(models.Model):
-    """One published sign, guide or FAQ, flattened for full-text search.
-
-    Rebuilt from the content whenever it changes (see troubleshooter.search). On
-    SQLite an FTS5 table mirrors it through triggers; on PostgreSQL the text is
-    searched with to_tsvector.
-    """
-
-    class Kind(models.TextChoices):
-        SYMPTOM = "symptom", _("Sign")
-        GUIDE = "guide", _("Guide")
-        FAQ = "faq", _("Question and answer")
-
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    title = models.CharField(max_length=250)
-    body = models.TextField()
-    keywords = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
-
-    class Meta:
-        verbose_name = _("search entry")
-        verbose_name_plural = _("search entries")
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.title}"
-
-
 # History for the admin (django-reversion): each save or delete there keeps a revision, so an
 # editor can see old values, revert, and undelete. A revision follows what belongs to the item:
 # undeleting a cause brings back its marks and guide links. (Owners' feedback is not content.)
-reversion.register(Vehicle)
-reversion.register(Problem)
 reversion.register(DiagnosisVersion, follow=("causes", "questions"))
 reversion.register(Cause, follow=("guide_links", "marks"))
 reversion.register(CauseGuide)
@@ -549,19 +439,3 @@ reversion.register(Answer, follow=("marks",))
 reversion.register(Mark)
 reversion.register(Situation)
 reversion.register(LegacyAnswer)
-
-
-class RateCount(models.Model):
-    """How many times one client did one thing (send a goodwill request, answer "did this solve
-    it?") in one time window. Counted with an UPDATE in the database: exact when several app
-    servers and workers count at once, which a cache's read-then-write increment is not."""
-
-    key = models.CharField(max_length=200)
-    window = models.BigIntegerField(help_text="The window's number: its start time divided by its length.")
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="ratecount_one_row_per_window")]
-
-    def __str__(self):
-        return f"{self.key} #{self.window}: {self.count}"

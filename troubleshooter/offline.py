@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from guides.models import RepairGuide
-from troubleshooter.models import Problem
+from problems.models import Problem
 
 NEVER_CACHED = ("/admin/", "/goodwill/", "/preview/")
 # The worker's own copy of a page an owner saw through htmx: not a second visit.

@@ -112,7 +112,7 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
         "outcome": cause,
         "emergency_guide": selectors.emergency_guide(problem),
         "cost_estimates": cost_estimates(problem, cause),
-        "goodwill_url": f"{reverse('guides:goodwill')}?{urlencode(goodwill_query)}",
+        "goodwill_url": f"{reverse('goodwill:goodwill')}?{urlencode(goodwill_query)}",
         "feedback": feedback_step(request),
         "feedback_url": reverse("troubleshooter:outcome_feedback", kwargs={"problem_slug": problem.slug, "slug": cause.slug}),
         # Without JavaScript the reply is a new page: land on the box, not at the top.
@@ -234,7 +234,8 @@ def search_context(text: str) -> dict:
         state = matched_answers(model, text)
         ranking = rank(model, state)
         points_away = bool(state) and ranking[0].cause.kind == Cause.Kind.LOOKALIKE
-        # Words that point away get the likely look-alikes; words that match nothing get them all.
+        # Words that point away get the likely look-alikes; any other words get them all ("this
+        # site covers ...; it could also be").
         lookalikes = [
             s.cause.obj
             for s in ranking
@@ -248,10 +249,7 @@ def search_context(text: str) -> dict:
                 + "?"
                 + state_query(state, q=text),
                 "points_away": points_away,
-                # Words that match nothing get every look-alike: "this site covers ...; it could be".
-                "lookalikes": lookalikes
-                if points_away
-                else [c.cause.obj for c in ranking if c.cause.kind == Cause.Kind.LOOKALIKE],
+                "lookalikes": lookalikes,
             }
         )
     return {"readings": readings, "points_away": any(r["points_away"] for r in readings)}

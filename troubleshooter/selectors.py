@@ -7,8 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
+from problems.models import Problem
 from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode, slug_list
-from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Problem, Question
+from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
 
 
 def cause_guides_prefetch(published_only: bool = True) -> Prefetch:

@@ -15,10 +15,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.revisions import keep_baseline
 from guides.models import RepairGuide
+from problems.models import Problem
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Problem, Question, WalkEvent
-from troubleshooter.revisions import keep_baseline
+from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Question, WalkEvent
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 logger = logging.getLogger(__name__)
@@ -227,23 +228,19 @@ def unpublish_faults(item) -> list[str]:
     return []
 
 
-def set_published(items, published: bool) -> tuple[int, list[str]]:
-    """Publish or unpublish content items; problems only with a sound live diagnosis, and never
-    a guide the live diagnosis uses off the site. (changed, refusals)"""
-    status = "published" if published else "draft"
-    changed, refusals = 0, []
-    for item in items:
-        faults = problem_publish_faults(item) if published and isinstance(item, Problem) else []
-        if not published:
-            faults = unpublish_faults(item)
-        if faults:
-            refusals += faults
-            continue
-        if item.status != status:
-            item.status = status
-            item.save(update_fields=["status"])
-            changed += 1
-    return changed, refusals
+# Receivers of core.publishing's signals (connected in TroubleshooterConfig.ready).
+
+
+def problem_publish_refusals(sender, item, published, **kwargs) -> list[str]:
+    return problem_publish_faults(item) if published else []
+
+
+def guide_unpublish_refusals(sender, item, published, **kwargs) -> list[str]:
+    return [] if published else unpublish_faults(item)
+
+
+def guide_in_use(sender, item, **kwargs) -> list[str]:
+    return guide_live_uses(item)
 
 
 @transaction.atomic

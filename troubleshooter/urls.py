@@ -1,13 +1,12 @@
 from django.urls import path
 
+from core.markdown_preview import markdown_preview
 from troubleshooter import offline, views
-from troubleshooter.markdown_preview import markdown_preview
 
 app_name = "troubleshooter"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("offline/", offline.offline, name="offline"),

@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
-from config import pagecache
-from config.pagecache import public_page
+from core import ratelimit
 from guides import structured_data
-from troubleshooter import offline, ratelimit, selectors, services
+from pagecache import cache as pagecache
+from pagecache.cache import public_page
+from troubleshooter import offline, selectors, services
 from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
 from troubleshooter.forms import FeedbackForm, SearchForm
 from troubleshooter.legacy import translate_legacy_path
-from troubleshooter.models import DiagnosisVersion, SearchEntry, WalkEvent
-from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context, search_context
-from troubleshooter.search import search as search_content
+from troubleshooter.models import DiagnosisVersion, WalkEvent
+from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context
 
 DIAGNOSIS_TEMPLATE = "troubleshooter/diagnosis.html"
 FEEDBACK_PARTIAL = "troubleshooter/outcome_detail.html#feedback"
@@ -260,24 +260,4 @@ def outcome_feedback(request, problem_slug, slug):
         samesite="Lax",
         secure=request.is_secure(),
     )
-    return response
-
-
-@public_page(params=("q",))
-def search(request):
-    # An empty box is not an error: show the form and the ways in.
-    form = SearchForm(request.GET if request.GET.get("q", "").strip() else None)
-    status = 400 if form.is_bound and not form.is_valid() else 200
-    context = {"form": form, "results": None, "problems": selectors.published_problems()}
-    if form.is_valid():
-        text = form.cleaned_data["q"]
-        context |= search_context(text)
-        # Words about another fault get its look-alikes, not a list of boot pages that share a word.
-        results = [] if context["points_away"] else search_content(text)
-        # Signs come from the matching above, which needs an owner's whole phrase; the index
-        # matches single words ("open" in "opens by itself") and would offer the opposite sign.
-        context["results"] = [entry for entry in results if entry.kind != SearchEntry.Kind.SYMPTOM]
-    response = render(request, "troubleshooter/search.html", context, status=status)
-    if form.is_bound:
-        response.public_page = False  # what an owner typed never becomes a key of the page cache
     return response

@@ -45,8 +45,14 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
-    "troubleshooter",
+    # Ours, lowest layer first (each may import only those above it here; see README, Layout).
+    "core",
+    "problems",
     "guides",
+    "troubleshooter",
+    "goodwill",
+    "search",
+    "loader",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Then the page cache: a cached page skips everything below, compression included (the bytes
     # are kept compressed).
-    "config.pagecache.PageCacheMiddleware",
+    "pagecache.cache.PageCacheMiddleware",
     # Pages are small but signal by the car is weak: compress HTML too (Django pads
     # compressed responses against BREACH, and CSRF tokens are masked per response).
     "django.middleware.gzip.GZipMiddleware",
@@ -131,7 +137,7 @@ def database_from_env() -> dict:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The page cache (config/pagecache.py) and its content version live here, bounded: the least
+# The page cache (pagecache/cache.py) and its content version live here, bounded: the least
 # recently used pages go first, and storing costs the same at 100 entries as at 20,000.
 # Without Redis: diskcache (SQLite files in CACHE_DIR) shared by the workers of one machine, at
 # most PAGE_CACHE_MEGABYTES. With REDIS_URL: shared by every app server; give that Redis a
@@ -165,7 +171,7 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "troubleshooter.ratelimit.client_ip"  # the same proxy rules as the rate limits
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"  # the same proxy rules as the rate limits
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import guides.illustrations
-import guides.pictures
+import core.illustrations
+import core.pictures
 from django.db import migrations, models
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='question',
             name='illustration',
-            field=models.CharField(blank=True, help_text="One of the site's labelled drawings, shown beside the text.", max_length=60, validators=[guides.illustrations.validate_illustration], verbose_name='drawing'),
+            field=models.CharField(blank=True, help_text="One of the site's labelled drawings, shown beside the text.", max_length=60, validators=[core.illustrations.validate_illustration], verbose_name='drawing'),
         ),
         migrations.AddField(
             model_name='question',
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='question',
             name='picture',
-            field=models.ImageField(blank=True, height_field='picture_height', help_text='A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata.', upload_to=guides.pictures.picture_path, verbose_name='picture', width_field='picture_width'),
+            field=models.ImageField(blank=True, height_field='picture_height', help_text='A photo or drawing (JPEG, PNG or WebP); it is stored anew, without its metadata.', upload_to=core.pictures.picture_path, verbose_name='picture', width_field='picture_width'),
         ),
         migrations.CreateModel(
             name='WalkEvent',

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from troubleshooter.models import DiagnosisVersion, Problem
+from problems.models import Problem
+from troubleshooter.models import DiagnosisVersion
 from troubleshooter.services import check_version
 
 

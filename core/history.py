@@ -1,0 +1,102 @@
+"""The admin's history: old values, revert and undelete (django-reversion), and deletes that
+are refused while an item is in use.
+
+Chosen over django-simple-history because its revisions follow inlines: a guide's revision
+holds its steps, a cause's its marks, so one "recover" brings the whole item back.
+django-reversion-compare adds the diff: any two revisions of an item side by side, field by
+field, with what changed in its followed items (steps, marks) too.
+"""
+
+import reversion
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from reversion_compare.admin import CompareVersionAdmin
+
+from core import publishing
+from core.markdown_preview import MarkdownPreviewMixin
+from core.revisions import keep_baseline
+
+
+class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
+    """VersionAdmin that also keeps a revision of what is deleted, however it was created.
+
+    Content loaded by `load_content` has no revision until an editor saves it; without this, a
+    deleted item that was never edited could not be recovered.
+    """
+
+    # Content with its own page (Publishable) lists these in its `actions`.
+    PUBLISH_ACTIONS = ["publish_items", "unpublish_items"]
+
+    @admin.action(description=_lazy("Publish the selected items (show them on the site)"), permissions=["change"])
+    def publish_items(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=_lazy("Unpublish the selected items (take them off the site)"), permissions=["change"])
+    def unpublish_items(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def changelist_view(self, request, extra_context=None):
+        # Not one revision around the whole list page (django-reversion's default, for list
+        # editing, which these lists don't use): an action such as "Make a draft copy" would put
+        # everything it touched into one revision, and reverting any one item would then revert
+        # (and delete) all of it. Actions and moves record their own revisions, item by item.
+        context = {"has_change_permission": self.has_change_permission(request)} | (extra_context or {})
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and (obj := self.get_object(request, unquote(object_id))) is not None:
+            keep_baseline([obj], request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _set_published(self, request, queryset, published):
+        items = list(queryset)
+        keep_baseline(items, request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Published") if published else _("Unpublished"))
+            changed, refusals = publishing.set_published(items, published)
+        for refusal in refusals:
+            words = _("Not published: %(r)s") if published else _("Not taken off the site: %(r)s")
+            self.message_user(request, words % {"r": refusal}, messages.ERROR)
+        self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Say plainly whether owners can see what was just saved.
+        if getattr(obj, "status", None) == "draft" and hasattr(obj, "is_published"):
+            self.message_user(
+                request,
+                _("“%(item)s” is a draft: owners don't see it until it is published.") % {"item": obj},
+                messages.WARNING,
+            )
+
+    def in_use(self, obj) -> list[str]:
+        """What uses `obj` and must not lose it (in plain words); a delete is refused while any.
+        The rooms above say so through core.publishing; an admin may add its own."""
+        return publishing.uses(obj)
+
+    def keep_before_delete(self, request, objs) -> None:
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Deleted"))
+            for obj in objs:
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self.keep_before_delete(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.keep_before_delete(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        uses = [use for obj in objs for use in self.in_use(obj)]
+        if uses:
+            # The admin lists "protected" items and refuses the delete: say what uses the item, in
+            # plain words, instead of which permission a cascade would need.
+            return deleted, counts, set(), list(protected) + uses
+        return deleted, counts, perms_needed, protected

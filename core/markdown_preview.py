@@ -1,0 +1,66 @@
+"""A live preview beside each Markdown field in the admin: htmx posts the text to a staff-only
+view, which renders it through the same filter (and sanitiser) as the public pages."""
+
+from django import forms
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import models
+from django.http import HttpResponse
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.markdown import render_markdown
+
+MAX_PREVIEW_CHARS = 20_000
+
+
+class MarkdownWidget(forms.Textarea):
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "hx-post": reverse_lazy("troubleshooter:markdown_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-swap": "innerHTML",
+                **(attrs or {}),
+            }
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {})}
+        preview_id = f"{attrs.get('id', name)}-preview"
+        attrs["hx-target"] = f"#{preview_id}"
+        # Only this field's text: htmx would otherwise post the whole form around it.
+        attrs["hx-params"] = name
+        textarea = super().render(name, value, attrs, renderer)
+        return format_html(
+            '{}<div class="markdown-preview" id="{}" aria-live="polite" aria-label="{}"></div>',
+            textarea,
+            preview_id,
+            _("Preview, as owners will see it"),
+        )
+
+
+def is_markdown(db_field) -> bool:
+    return isinstance(db_field, models.TextField) and "Markdown" in str(db_field.help_text)
+
+
+class MarkdownPreviewMixin:
+    """For ModelAdmins and inlines: Markdown fields get the preview widget."""
+
+    class Media:
+        js = ("vendor/htmx.min.js", "js/admin.js")
+        css = {"all": ("css/admin.css",)}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if is_markdown(db_field):
+            kwargs["widget"] = MarkdownWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@staff_member_required
+@require_POST
+def markdown_preview(request):
+    # The one field the widget posts (its name varies: "answer", "steps-0-body", ...).
+    text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")[:MAX_PREVIEW_CHARS]
+    return HttpResponse(render_markdown(text))

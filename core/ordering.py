@@ -1,0 +1,147 @@
+"""Moving items up and down in the admin lists: the numbers renumber by themselves.
+
+A model's `order` field counts within a scope (a FAQ within its problem, an answer within its
+question). "Move up" swaps an item with the one before it and then numbers the whole scope
+1, 2, 3…, in two phases so a rule like "one step per number" is never broken on the way.
+"""
+
+from __future__ import annotations
+
+import reversion
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from core.revisions import keep_baseline
+from pagecache.cache import content_changed
+
+PARKING = 10_000  # above any real number, below the field's limit
+
+
+def number_in_order(model, items) -> None:
+    """Give `items` the numbers 1, 2, 3… in list order: first all parked above any real number,
+    then set, so a rule like "one step per number" never sees two items share one."""
+    for number, item in enumerate(items, start=1):
+        item.order = PARKING + number
+    model.objects.bulk_update(items, ["order"])
+    for number, item in enumerate(items, start=1):
+        item.order = number
+    model.objects.bulk_update(items, ["order"])
+    content_changed()  # bulk writes send no signals: the pages show the new order at once
+
+
+@transaction.atomic
+def move(obj, scope: str, direction: str) -> bool:
+    """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""
+    model = type(obj)
+    siblings = list(model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}).order_by("order", "pk"))
+    index = next(i for i, item in enumerate(siblings) if item.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return False
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    number_in_order(model, siblings)
+    if reversion.is_active():
+        for item in siblings:
+            reversion.add_to_revision(item)
+    return True
+
+
+@transaction.atomic
+def renumber_around(obj, scope: str) -> None:
+    """Number `obj`'s scope 1, 2, 3… with `obj` kept at its own number (it wins a tie), e.g.
+    after an editor typed a number or reverted the item to an old one."""
+    model = type(obj)
+    siblings = list(model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}))
+    siblings.sort(key=lambda item: (item.order, item.pk != obj.pk, item.pk))
+    if [item.order for item in siblings] == list(range(1, len(siblings) + 1)):
+        return
+    number_in_order(model, siblings)
+
+
+class MoveUpDownMixin:
+    """Adds ↑/↓ buttons to a ModelAdmin's list; set `order_scope` to the field the numbers count in.
+
+    The buttons submit the list's own form (it carries the CSRF token) to a move view, so they
+    work without JavaScript.
+    """
+
+    order_scope: str = "problem"
+
+    def get_list_display(self, request):
+        # Right after the name, where it can't be pushed off a narrow screen.
+        first, *rest = super().get_list_display(request)
+        return [first, "move_buttons", *rest]
+
+    @admin.display(description=_lazy("move"))
+    def move_buttons(self, obj):
+        name = f"admin:{obj._meta.app_label}_{obj._meta.model_name}_move"
+        return format_html(
+            '<button type="submit" class="move-button" formaction="{}" formmethod="post" title="{}" aria-label="{}">↑</button> '
+            '<button type="submit" class="move-button" formaction="{}" formmethod="post" title="{}" aria-label="{}">↓</button>',
+            reverse(name, args=[obj.pk, "up"]),
+            _("Move up"),
+            _("Move “%(item)s” up") % {"item": obj},
+            reverse(name, args=[obj.pk, "down"]),
+            _("Move down"),
+            _("Move “%(item)s” down") % {"item": obj},
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        move_url = path(
+            "<path:object_id>/move/<str:direction>/",
+            self.admin_site.admin_view(self.move_view),
+            name=f"{opts.app_label}_{opts.model_name}_move",
+        )
+        return [move_url, *super().get_urls()]
+
+    def move_view(self, request, object_id, direction):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None or direction not in ("up", "down"):
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            # Allowed in general, not this item: it belongs to the live diagnosis.
+            self.message_user(
+                request,
+                _("“%(item)s” is part of the live version: make a draft copy to change it.") % {"item": obj},
+                messages.ERROR,
+            )
+            return self.redirect_back(request)
+        siblings = list(type(obj).objects.filter(**{self.order_scope: getattr(obj, self.order_scope)}))
+        keep_baseline(siblings, request.user)
+        with reversion.create_revision():
+            # Every item that was renumbered, so reverting the move puts them all back.
+            reversion.set_user(request.user)
+            words = _("Moved “%(item)s” up") if direction == "up" else _("Moved “%(item)s” down")
+            reversion.set_comment(words % {"item": obj})
+            moved = move(obj, self.order_scope, direction)
+        if moved:
+            self.message_user(request, _("“%(item)s” moved.") % {"item": obj}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("“%(item)s” is already at that end.") % {"item": obj}, messages.INFO)
+        return self.redirect_back(request)
+
+    def save_model(self, request, obj, form, change):
+        # A typed number or a revert to an old revision may collide with another item's.
+        super().save_model(request, obj, form, change)
+        renumber_around(obj, self.order_scope)
+
+    def redirect_back(self, request):
+        """To the list the button was pressed in (its filters kept), or else the plain list."""
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            opts = self.model._meta
+            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return redirect(back)
