@@ -1,6 +1,6 @@
 """What one store costs in the page cache's shared cache, with 100 and with 20,000 pages in it.
 
-    .venv/bin/python bench/cache_store.py            # diskcache as configured, and Django's file cache before it
+    .venv/bin/python -m bench.cache_store   # from the repository's root: diskcache, then Django's file cache
 
 Each store is a page-sized value (20 KB of random bytes: a stored gzip body does not compress);
 the cache is filled to the number of entries first, then 500 more stores are timed (median and
@@ -11,13 +11,9 @@ with MAX_ENTRIES 20000 is what it replaced: it lists its whole folder on every s
 
 import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 os.environ.pop("REDIS_URL", None)
 

@@ -1,6 +1,6 @@
 """Run a bench command against PostgreSQL and Redis instead of SQLite and the file cache.
 
-    .venv/bin/python bench/pg_redis.py bench/serve.sh bench/load.sh
+    .venv/bin/python -m bench.pg_redis bench/serve.sh bench/load.sh   # from the repository's root
 
 Starts a throwaway PostgreSQL 15 cluster and a Redis server on loopback (the same harness the
 multi-server tests use, tests/servers.py), runs the command with BENCH_DATABASE_URL and
@@ -11,12 +11,8 @@ and removes both.
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import postgres, redis  # noqa: E402
+from tests.servers import postgres, redis
 
 
 def main(command: list[str]) -> int:

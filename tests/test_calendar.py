@@ -5,7 +5,7 @@ import datetime as dt
 import icalendar
 from django.urls import reverse
 
-from guides.calendar import escape, fold, yearly_reminder
+from guides.calendar import yearly_reminder
 
 URL = reverse("guides:prevention_reminder", kwargs={"problem_slug": "micra-k12-boot-lock"})
 
@@ -29,16 +29,19 @@ def test_the_reminder_downloads_as_a_yearly_event(client, content):
 
 
 def test_text_is_escaped_and_long_lines_folded_without_splitting_characters():
-    assert escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
-    folded = fold("DESCRIPTION:" + "é" * 80)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "é" * 80
+    summary, description = "a;b,c\\d", "Lubricate the lock\n" + "é" * 80
     raw = yearly_reminder(
         uid="x@y",
-        summary="S",
-        description="d",
+        summary=summary,
+        description=description,
         url="https://e.org/",
         start=dt.date(2027, 1, 1),
         now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
+    assert "SUMMARY:a\\;b\\,c\\\\d" in raw  # escaped as RFC 5545 says
+    lines = raw.encode().split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert all(line.decode("utf-8") for line in lines if line)  # no character split across two lines
+    event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
+    assert (event["SUMMARY"], event["DESCRIPTION"]) == (summary, description)
     assert "DTSTAMP:20260101T000000Z" in raw and "DTSTART;VALUE=DATE:20270101" in raw

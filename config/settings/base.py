@@ -224,7 +224,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF],  # the favicon is a static file: no data: images anywhere
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF, "mailto:"],
     "frame-ancestors": [CSP.NONE],
