@@ -44,8 +44,8 @@ def read_page(html: str) -> tuple[str, list[str]]:
 
 
 def text_of(response) -> str:
-    """The visible text of a response (Django's test client's or an HTTP client's)."""
-    return read_page(response.content.decode())[0]
+    """The visible text of a response (Django's test client's or the servers tests' client's)."""
+    return read_page(response.text)[0]
 
 
 def crawl(
