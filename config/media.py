@@ -1,6 +1,6 @@
 """Editors' uploaded pictures under /media/, served by the site itself (dev and production).
 
-Uploads are re-encoded to WebP before they are stored (guides/pictures.py), but files can reach
+Uploads are re-encoded to WebP before they are stored (core/pictures.py), but files can reach
 the folder other ways (a restore, a hand copy). So only picture types are ever served, each
 with its own fixed content type, `nosniff` and a policy that runs nothing: a stray .html or
 .svg is a 404, never a page on the site's origin.

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 # (found by label, so this room imports none of them)...
 PAGE_APPS = ("problems", "guides", "troubleshooter", "goodwill")
 # ...but for these, which no public page shows: what owners sent, and their personal data.
-NOT_PAGES = {"troubleshooter.walkevent", "troubleshooter.feedback", "goodwill.goodwillrequest"}
+NOT_PAGES = {
+    "troubleshooter.walkevent",
+    "troubleshooter.feedback",
+    "troubleshooter.typedwords",
+    "troubleshooter.unknownwords",
+    "goodwill.goodwillrequest",
+}
 
 
 class CoreConfig(AppConfig):

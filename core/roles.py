@@ -20,8 +20,14 @@ DEALER_LIAISON = "Dealer liaison"
 # The apps whose models are the content: editors' rights, and the page cache's signals.
 CONTENT_APPS = ("problems", "guides", "troubleshooter")
 ALL_ACTIONS = ("add", "change", "delete", "view")
-# What owners sent us, in the content apps: read-only for editors, and no public page shows it.
-EDITORS_VIEW_ONLY = {"troubleshooter.feedback", "troubleshooter.walkevent"}
+# What owners sent us, in the content apps, which no public page shows: editors may only do
+# this much with it (read, and clear the words they have dealt with; a day's typed words: nothing).
+EDITORS_LIMITED = {
+    "troubleshooter.feedback": ("view",),
+    "troubleshooter.walkevent": ("view",),
+    "troubleshooter.unknownwords": ("view", "delete"),
+    "troubleshooter.typedwords": (),
+}
 
 DEALER_LIAISON_MODELS = {
     "goodwill.goodwillrequest": ("change", "view", "delete"),
@@ -35,10 +41,8 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
             label = model._meta.label_lower
-            if label in EDITORS_VIEW_ONLY:
-                editors.add((app_label, f"view_{model._meta.model_name}"))
-            else:
-                editors |= {(app_label, f"{action}_{model._meta.model_name}") for action in ALL_ACTIONS}
+            actions = EDITORS_LIMITED.get(label, ALL_ACTIONS)
+            editors |= {(app_label, f"{action}_{model._meta.model_name}") for action in actions}
     liaison = {
         (label.split(".")[0], f"{action}_{label.split('.')[1]}")
         for label, actions in DEALER_LIAISON_MODELS.items()

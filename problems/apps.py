@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ProblemsConfig(AppConfig):
     name = "problems"
-    verbose_name = _("The problems")
+    verbose_name = _("Problems and cars")

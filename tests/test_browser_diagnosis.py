@@ -129,7 +129,7 @@ def test_a_search_starts_the_diagnosis_with_answers_set(owner: Page, live_server
     owner.get_by_role("searchbox").fill(words)
     owner.get_by_role("button", name="Search").tap()
     expect(owner.locator("main")).to_contain_text("What you describe")
-    owner.get_by_role("link", name="Find the cause from here").tap()
+    owner.get_by_role("button", name="Find the cause from here").tap()
     expect(heading(owner)).to_have_text(CHECKLIST)
     expect(owner.get_by_label(NO_CLICK)).to_be_checked()
     expect(owner.get_by_text(f"You typed: “{words}”", exact=False)).to_be_visible()

@@ -26,7 +26,9 @@ def test_the_first_screen_is_the_checklist_with_the_emergency_way_one_tap_away(c
     html, text = response.content.decode(), text_of(response)
     assert "What do you notice? Tick everything that fits." in text
     assert 'type="checkbox" name="signs" value="no-click"' in html
-    assert f'<form method="get" action="{URL}"' in html  # a plain GET form without JavaScript
+    # A plain form without JavaScript, posted (the owner's own words never stand in an address).
+    assert f'<form method="post" action="{URL}words/"' in html
+    assert '<textarea id="own-words" name="words"' in html and "Anything else you notice? In your own words" in text
     assert '<input type="hidden" name="signs" value="answered">' in html
     assert "Need it open right now? Open the boot from inside, now" in text
     assert "so far" not in text

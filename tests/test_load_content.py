@@ -71,6 +71,8 @@ def test_running_twice_leaves_every_row_count_unchanged(empty_database):
         "goodwill.Dealer",
         "goodwill.GoodwillRequest",
         "troubleshooter.Feedback",
+        "troubleshooter.TypedWords",
+        "troubleshooter.UnknownWords",
         "troubleshooter.WalkEvent",
     ]
     assert sorted(empty) == owners_data, f"empty tables after loading: {empty}"

@@ -37,7 +37,9 @@ from troubleshooter.models import (
     Mark,
     Question,
     Situation,
+    UnknownWords,
 )
+from troubleshooter.selectors import draft_version
 from troubleshooter.situations import compare_with_live
 
 
@@ -452,6 +454,71 @@ class FeedbackAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class UseWordsForm(forms.Form):
+    answer = forms.ModelChoiceField(queryset=Answer.objects.none(), label=_("Add them to the owners' words of"))
+
+    def __init__(self, draft, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = Answer.objects.filter(question__version=draft).select_related("question")
+        self.fields["answer"].queryset = answers.order_by("question__order", "order")
+        self.fields["answer"].label_from_instance = lambda a: f"{a.question.prompt} → {a.label}"
+
+
+@admin.register(UnknownWords)
+class UnknownWordsAdmin(ObjectPageMixin, admin.ModelAdmin):
+    """What owners typed that the diagnosis did not know, most often typed first: never public.
+    An editor adds the words to an answer of the draft (its owners' words), or deletes the row."""
+
+    list_display = ["words", "times", "example", "last_seen", "use_link"]
+    list_filter = ["problem"]
+    readonly_fields = ["problem", "words", "example", "times", "first_seen", "last_seen"]
+    exclude = ["key"]
+
+    def has_add_permission(self, request):
+        return False  # they come from owners
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only; "Use them" changes the draft, not these
+
+    @admin.display(description=_("use them"))
+    def use_link(self, obj):
+        url = reverse("admin:troubleshooter_unknownwords_use", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Add to an answer of the draft"))
+
+    def get_urls(self):
+        use = path("<path:object_id>/use/", self.admin_site.admin_view(self.use_view), name="troubleshooter_unknownwords_use")
+        return [use, *super().get_urls()]
+
+    def use_view(self, request, object_id):
+        unknown = self.viewable_object(request, object_id)
+        if not request.user.has_perm("troubleshooter.change_answer"):
+            raise PermissionDenied
+        draft = draft_version(unknown.problem)
+        if draft is None:
+            self.message_user(
+                request, _("There is no draft: make a draft copy of the live diagnosis version first."), messages.WARNING
+            )
+            return redirect("admin:troubleshooter_diagnosisversion_changelist")
+        form = UseWordsForm(draft, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.add_owners_words(unknown, form.cleaned_data["answer"], user=request.user)
+            except services.VersionError as error:
+                for fault in error.faults:
+                    self.message_user(request, fault, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(w)s” added to the owners' words of “%(a)s” in %(v)s. Check the draft, then publish it.")
+                    % {"w": unknown.words, "a": form.cleaned_data["answer"].label, "v": draft},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:troubleshooter_unknownwords_changelist")
+        title = _("Use “%(w)s”") % {"w": unknown.words}
+        template = "admin/troubleshooter/unknownwords/use.html"
+        return self.object_page(request, unknown, template, title, form=form, draft=draft)
 
 
 @admin.register(CauseGuide)

@@ -62,7 +62,9 @@ MIN_QUESTION_VALUE = 0.02
 CHECKLIST_ANSWERED = "answered"
 # Query parameters the diagnosis itself uses besides the answers; no question may take these slugs.
 ASK_PARAM = "ask"
-RESERVED_PARAMS = frozenset({"a", ASK_PARAM, "tried", "solved", "from", "q"})
+# The token of what the owner typed in their own words (never the words: troubleshooter.owner_words).
+WORDS_PARAM = "w"
+RESERVED_PARAMS = frozenset({"a", ASK_PARAM, WORDS_PARAM, "tried", "solved", "from", "q"})
 MAX_PARAMS = 60  # far more than any model has answers: stops silly input early
 
 

@@ -84,6 +84,11 @@ def contradicts(first: AnswerNode, second: AnswerNode) -> bool:
 
 def matched_answers(model: Model, text: str) -> State:
     """The answers the text describes, as a state (a checklist's matches pre-ticked, not "answered")."""
+    return read_words(model, text)[0]
+
+
+def read_words(model: Model, text: str) -> tuple[State, set[str]]:
+    """The answers the text describes, and the (stemmed) words no answer's phrases used."""
     words, affirmed = set(words_of(text)), affirmed_words(text)
     chosen: list[AnswerNode] = []
     taken: set[str] = set()
@@ -112,9 +117,4 @@ def matched_answers(model: Model, text: str) -> State:
     state: dict[str, list[str]] = {}
     for answer in chosen:
         state.setdefault(answer.question, []).append(answer.slug)
-    return canonical_state(model, state)
-
-
-def typed_answers(model: Model, text: str) -> set[tuple[str, str]]:
-    """(question, answer) pairs the text set: the trail marks them "from what you typed"."""
-    return {(q, a) for q, answers in matched_answers(model, text).items() for a in answers}
+    return canonical_state(model, state), words

@@ -439,3 +439,46 @@ reversion.register(Answer, follow=("marks",))
 reversion.register(Mark)
 reversion.register(Situation)
 reversion.register(LegacyAnswer)
+
+
+class TypedWords(models.Model):
+    """What an owner typed in their own words on the first screen, for the next screen only.
+
+    Kept out of every address (the next screen's address holds only `token`), stripped of
+    e-mail addresses, phone and registration numbers before it is stored, and deleted after a
+    day (troubleshooter.owner_words).
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=500)
+    # The answers the words set, as a diagnosis query (marked "from what you typed").
+    matched = models.CharField(max_length=500, blank=True)
+    # The owner's words the site did not know, in their own spelling.
+    unknown = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.text
+
+
+class UnknownWords(models.Model):
+    """Words owners used that the diagnosis did not know, grouped by their meaningful words, for
+    editors: never public, kept for OWNER_WORDS_KEPT_DAYS after they were last seen."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="+", verbose_name=_("problem"))
+    key = models.CharField(_("words, as matched"), max_length=300, help_text=_("The words without their endings, sorted."))
+    words = models.CharField(_("the words we did not know"), max_length=300)
+    example = models.CharField(_("what an owner typed, most recently"), max_length=500)
+    times = models.PositiveIntegerField(_("times typed"), default=1)
+    first_seen = models.DateTimeField(_("first typed"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last typed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("words owners typed that we don't know")
+        verbose_name_plural = _("words owners typed that we don't know")
+        ordering = ["-times", "-last_seen"]
+        constraints = [models.UniqueConstraint(fields=["problem", "key"], name="unknownwords_one_row_per_wording")]
+
+    def __str__(self):
+        return self.example

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from guides.models import CostEstimate, RepairGuide
-from troubleshooter import selectors
+from troubleshooter import owner_words, selectors
 from troubleshooter.diagnosis import (
     ASK_PARAM,
     CHECKLIST_ANSWERED,
@@ -28,7 +28,7 @@ from troubleshooter.diagnosis import (
     with_answer,
     without,
 )
-from troubleshooter.matching import matched_answers, typed_answers
+from troubleshooter.matching import contradicts, matched_answers
 from troubleshooter.models import Cause
 
 BARS_SHOWN = 5
@@ -43,10 +43,10 @@ def reopened(state, question) -> dict:
     return without(state, question.slug)
 
 
-def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str], typed_text: str = "") -> dict:
-    """`typed_text`: what the owner typed in the search box, if the walk started there."""
+def diagnosis_context(request, problem, model: Model, result: Result, url: Callable[..., str], words=None) -> dict:
+    """`words`: what the owner typed in their own words (a TypedWords), if the walk began with them."""
     state = result.state
-    typed = typed_answers(model, typed_text) if typed_text else set()
+    typed = owner_words.typed_pairs(words)
     trail = [
         {
             "question": question.obj,
@@ -63,9 +63,11 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
     context = {
         "result": result,
         "trail": trail,
-        "typed_text": typed_text,
-        # "You typed ..." only while some answer still comes from it.
+        "typed_text": words.text if words else "",
+        # "You typed ..." only while some answer still comes from it, or some words are unknown.
         "typed_used": any((q, a) in typed for q, answers in state.items() for a in answers),
+        "unknown_words": words.unknown if words else "",
+        "word_conflicts": word_conflicts(problem, model, state, typed, url),
         "emergency_guide": selectors.emergency_guide(problem),
     }
     question = result.question
@@ -85,7 +87,7 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
                 "hidden_after": after,
                 "marker": CHECKLIST_ANSWERED,
                 "signs": [(a.obj, a.slug in ticked) for a in question.evidence_answers],
-                "action": url(problem),
+                "words_token": words.token if words else "",
             }
         else:
             context["answer_links"] = [
@@ -96,6 +98,38 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
     else:
         context |= outcome_context(request, problem, result.leader.cause.obj, result, model=model, url=url)
     return context
+
+
+def word_conflicts(problem, model: Model, state, typed: set[tuple[str, str]], url) -> list[dict]:
+    """What the owner typed against what they ticked, where both can't be true: the typed answer,
+    the ticked one, and the address with the typed one instead (the next screen asks which)."""
+    conflicts = []
+    for slug, answer_slug in sorted(typed):
+        question = model.question_by_slug.get(slug)
+        answer = question.answer(answer_slug) if question else None
+        if answer is None or answer_slug in state.get(slug, ()):
+            continue
+        for other_slug, others in state.items():
+            for other in filter(None, (model.question_by_slug[other_slug].answer(o) for o in others)):
+                same_place = other.evidence_group == answer.evidence_group or (other_slug == slug and not question.is_checklist)
+                if not other.no_evidence and (same_place or contradicts(answer, other)):
+                    instead = with_answer(without_answer(state, other), question, [*state.get(slug, ()), answer_slug])
+                    conflicts.append(
+                        {
+                            "typed": answer.obj,
+                            "given": other.obj,
+                            "use_typed_url": url(problem, state_query(canonical_state(model, instead))),
+                        }
+                    )
+    return conflicts
+
+
+def without_answer(state, answer) -> dict:
+    """The state without one answer (its question goes when nothing else of it is left)."""
+    rest = {
+        slug: tuple(a for a in answers if not (slug == answer.question and a == answer.slug)) for slug, answers in state.items()
+    }
+    return {slug: answers for slug, answers in rest.items() if answers}
 
 
 def outcome_context(request, problem, cause: Cause, result: Result | None, *, model: Model | None = None, url=None) -> dict:
@@ -245,9 +279,8 @@ def search_context(text: str) -> dict:
             {
                 "problem": problem,
                 "answers": [model.question_by_slug[q].answer(a).obj for q, answers in state.items() for a in answers],
-                "start_url": reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug})
-                + "?"
-                + state_query(state, q=text),
+                "words_url": reverse("troubleshooter:diagnosis_words", kwargs={"slug": problem.slug}),
+                "text": text,
                 "points_away": points_away,
                 "lookalikes": lookalikes,
             }

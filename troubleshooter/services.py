@@ -19,7 +19,7 @@ from core.revisions import keep_baseline
 from guides.models import RepairGuide
 from problems.models import Problem
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Question, WalkEvent
+from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Question, UnknownWords, WalkEvent
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 logger = logging.getLogger(__name__)
@@ -291,3 +291,29 @@ def save_grid(version: DiagnosisVersion, rates: dict[int, int], marks: dict[tupl
         for pk in changed_causes:
             reversion.add_to_revision(causes[pk])
     return changed
+
+
+KEYWORDS_MAX = 300  # Answer.keywords' length
+
+
+@transaction.atomic
+def add_owners_words(unknown: UnknownWords, answer: Answer, user=None) -> None:
+    """Words owners typed that the site did not know become one of a draft answer's phrases
+    (its owners' words), as one change in the history; the editors' row for them goes."""
+    if answer.question.version.status != DiagnosisVersion.Status.DRAFT:
+        raise VersionError([_("Only a draft's answers can change: make a draft copy of the live version first")])
+    phrases = [phrase.strip() for phrase in answer.keywords.split(",") if phrase.strip()]
+    words = " ".join(unknown.words.replace(",", " ").split())
+    if words.lower() not in (phrase.lower() for phrase in phrases):
+        phrases.append(words)
+    keywords = ", ".join(phrases)
+    if len(keywords) > KEYWORDS_MAX:
+        raise VersionError([_("“%(a)s” has no room for more owners' words: shorten its list first") % {"a": answer.label}])
+    keep_baseline([answer], user)
+    with reversion.create_revision():
+        if user is not None:
+            reversion.set_user(user)
+        reversion.set_comment(_("Owners' words added: “%(w)s”") % {"w": words})
+        answer.keywords = keywords
+        answer.save(update_fields=["keywords"])
+    unknown.delete()

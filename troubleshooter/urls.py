@@ -15,6 +15,7 @@ urlpatterns = [
     path("preview/markdown/", markdown_preview, name="markdown_preview"),
     path("problems/<slug:slug>/", views.problem_detail, name="problem_detail"),
     path("problems/<slug:slug>/diagnose/", views.diagnosis, name="diagnosis"),
+    path("problems/<slug:slug>/diagnose/words/", views.diagnosis_words, name="diagnosis_words"),
     path(
         "problems/<slug:slug>/diagnose/from/<slug:sign_slug>/",
         views.diagnosis_from_sign,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
@@ -17,9 +18,9 @@ from core import ratelimit
 from guides import structured_data
 from pagecache import cache as pagecache
 from pagecache.cache import public_page
-from troubleshooter import offline, selectors, services
-from troubleshooter.diagnosis import ASK_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
-from troubleshooter.forms import FeedbackForm, SearchForm
+from troubleshooter import offline, owner_words, selectors, services
+from troubleshooter.diagnosis import ASK_PARAM, WORDS_PARAM, InvalidState, evaluate, parse_state, query_pairs, state_query
+from troubleshooter.forms import FeedbackForm
 from troubleshooter.legacy import translate_legacy_path
 from troubleshooter.models import DiagnosisVersion, WalkEvent
 from troubleshooter.presenters import diagnosis_context, outcome_context, overview_context
@@ -27,7 +28,7 @@ from troubleshooter.presenters import diagnosis_context, outcome_context, overvi
 DIAGNOSIS_TEMPLATE = "troubleshooter/diagnosis.html"
 FEEDBACK_PARTIAL = "troubleshooter/outcome_detail.html#feedback"
 FEEDBACK_TRIED = ("yes", "later")
-TYPED_PARAM = "q"  # what the owner typed in the search box
+WORDS_FIELD = "words"  # the first screen's box for the owner's own words (posted, never in an address)
 CLIENT_COOKIE = "owner"
 CLIENT_COOKIE_AGE = 365 * 24 * 3600
 
@@ -87,12 +88,12 @@ def diagnosis_url(problem, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
-def url_keeping_typed(typed: str):
-    """Links of a walk begun from the search box keep the owner's words, so the trail can say
-    which answers came "from what you typed"."""
-    if not typed:
+def url_keeping_words(token: str):
+    """Links of a walk begun with the owner's own words keep their token (not the words), so the
+    trail can say which answers came "from what you typed"."""
+    if not token:
         return diagnosis_url
-    suffix = urlencode({TYPED_PARAM: typed})
+    suffix = urlencode({WORDS_PARAM: token})
     return lambda problem, query="": diagnosis_url(problem, f"{query}&{suffix}" if query else suffix)
 
 
@@ -136,27 +137,79 @@ def diagnosis(request, slug):
 
     ask = request.GET.get(ASK_PARAM, "")
     ask = ask if ask in model.question_by_slug else ""
-    typed = SearchForm.clean_text(request.GET.get(TYPED_PARAM, ""))
-    canonical = state_query(state, **{ASK_PARAM: ask} | feedback_params(request) | {TYPED_PARAM: typed})
-    if request.META.get("QUERY_STRING", "") != canonical and not request.htmx:
+    # An old link may carry words ("q", from the search box before): they are dropped, never kept.
+    words = owner_words.kept(problem, request.GET.get(WORDS_PARAM, ""))
+    query = request.META.get("QUERY_STRING", "")
+    if query != step_query(request, state, ask, words) and not request.htmx:
         # One URL per state (answers in one order, no tracking parameters), so caches see one page.
-        return redirect(diagnosis_url(problem, canonical))
+        return redirect(diagnosis_url(problem, step_query(request, state, ask, words)))
+    return diagnosis_step(request, problem, model, preview, state, ask=ask, words=words, shown_query=query)
 
+
+def step_query(request, state, ask: str, words) -> str:
+    """The one address of a step: its answers, the question asked again, the feedback, the words' token."""
+    token = words.token if words else ""
+    return state_query(state, **{ASK_PARAM: ask} | feedback_params(request) | {WORDS_PARAM: token})
+
+
+def diagnosis_step(request, problem, model, preview, state, *, ask="", words=None, shown_query=None):
+    """The step after these answers: the next question or the outcome, as a page or (to htmx)
+    the swapped region. `shown_query`: the address the browser asked for (None: a form posted)."""
+    canonical = step_query(request, state, ask, words)
+    context = {"problem": problem, "start_url": diagnosis_url(problem), "preview": preview}
     result = evaluate(model, state, ask=ask or None)
     if state:
         # Many answer combinations, one page worth indexing: the cause they lead to.
         context["canonical_path"] = result.leader.cause.obj.get_absolute_url()
     counted = not (request.user.is_staff or any(feedback_params(request).values()) or offline.is_offline_copy(request))
-    context |= diagnosis_context(request, problem, model, result, url_keeping_typed(typed), typed_text=typed)
+    context |= diagnosis_context(request, problem, model, result, url_keeping_words(words.token if words else ""), words=words)
+    context["words_url"] = reverse("troubleshooter:diagnosis_words", kwargs={"slug": problem.slug})
     response = render_fragment_or_page(request, DIAGNOSIS_TEMPLATE, "diagnosis-step", context)
-    if typed:
-        response.public_page = False  # what an owner typed never becomes a key of the page cache
-    if request.htmx and request.META.get("QUERY_STRING", "") != canonical:
+    if words:
+        # What an owner typed is on this page: never in the page cache, the browser's or the
+        # offline worker's (it keeps nothing marked no-store).
+        response.public_page = False
+        add_never_cache_headers(response)
+    if request.htmx and shown_query != canonical:
         push_url(response, diagnosis_url(problem, canonical))
     if preview is None and counted and (walk := walk_event(model, state, result, ask)) is not None:
-        # Counted each time the page is served, also from the page cache.
-        pagecache.after_serve(response, "troubleshooter.services.count_walk", *walk)
+        if shown_query is None:
+            services.count_walk(*walk)  # a posted form: the page cache does not see it
+        else:
+            # Counted each time the page is served, also from the page cache.
+            pagecache.after_serve(response, "troubleshooter.services.count_walk", *walk)
     return private_preview(response, preview)
+
+
+# No CSRF check: the form sits on pages the page cache shares, and what it does is harmless to
+# forge (it reads ticks and words, and keeps them for a day under a new random token); the
+# number of words kept per client is limited.
+@csrf_exempt
+@require_POST
+def diagnosis_words(request, slug):
+    """The first screen's ticks and the owner's own words, posted: the words set the answers
+    they describe, and the owner goes on at an address that holds a token, not the words."""
+    problem = selectors.published_problem(slug)
+    model, preview = shown_model(request, problem)
+    pairs = [(name, value) for name, values in request.POST.lists() if name not in (WORDS_FIELD, WORDS_PARAM) for value in values]
+    try:
+        state = parse_state(model, pairs)
+    except InvalidState as error:
+        state = error.usable
+    text = owner_words.clean(request.POST.get(WORDS_FIELD, ""))
+    # Words typed on an earlier screen stay with the walk (the trail still marks what they set).
+    earlier = owner_words.kept(problem, request.POST.get(WORDS_PARAM, ""))
+    token = earlier.token if earlier else ""
+    if text:
+        reading = owner_words.read(model, problem, state, text)
+        state = reading.state
+        limit, window = settings.OWNER_WORDS_RATE_LIMIT
+        if ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
+            token = owner_words.keep(problem, text, reading)
+    if request.htmx:
+        # The next step at once (one request on a slow line), its address pushed.
+        return diagnosis_step(request, problem, model, preview, state, words=owner_words.kept(problem, token))
+    return redirect(diagnosis_url(problem, state_query(state, **{WORDS_PARAM: token})))
 
 
 def walk_event(model, state, result, ask) -> tuple | None:

@@ -255,6 +255,14 @@ WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "1000"))
 WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
 WALK_WRITE_IN_BACKGROUND = True
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
+# Words owners typed that the diagnosis did not know, for the editors: kept this long after they
+# were last typed (troubleshooter.owner_words). What each owner typed is kept for a day only.
+OWNER_WORDS_KEPT_DAYS = int(os.environ.get("OWNER_WORDS_KEPT_DAYS", "180"))
+# Words kept per client and window (count, seconds); past it the words still set answers, unkept.
+OWNER_WORDS_RATE_LIMIT = (
+    int(os.environ.get("OWNER_WORDS_RATE_LIMIT", "30")),
+    int(os.environ.get("OWNER_WORDS_RATE_WINDOW_SECONDS", "3600")),
+)
 # How many proxies (load balancer, CDN) stand in front of the app servers, each appending the
 # address it saw to X-Forwarded-For: the client is that many entries from the right. 0 = none:
 # the connection's own address. Only connections from TRUSTED_PROXY_NETWORKS are read this way,

@@ -2,6 +2,20 @@
 // itself instead of leaving the tap without an answer; the browser or the worker then shows
 // what it can (the cached page, or the offline page).
 document.addEventListener("htmx:sendError", function (event) {
+  // The first screen's form is posted (the owner's own words never stand in an address). With
+  // nothing typed, ask for its step's address instead, which the worker may hold; with words,
+  // post it as a page, so the browser says there is no connection.
+  var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-offline-action]");
+  if (form) {
+    var data = new FormData(form);
+    if (!String(data.get("words") || "").trim()) {
+      data.delete("words");
+      window.location.href = form.dataset.offlineAction + "?" + new URLSearchParams(data).toString();
+    } else {
+      HTMLFormElement.prototype.submit.call(form);
+    }
+    return;
+  }
   var info = event.detail && event.detail.pathInfo;
   var path = info && (info.finalRequestPath || info.requestPath);
   if (path) { window.location.href = path; }

@@ -1,0 +1,116 @@
+"""The owner's own words on the first screen: they set what they describe, what the site does not
+know is said plainly and noted for editors, and the words never stand in an address or a cache."""
+
+import pytest
+from django.urls import reverse
+
+from tests.pagetext import read_page, text_of
+from troubleshooter.models import Answer, TypedWords, UnknownWords
+from troubleshooter.owner_words import strip_personal_data
+from troubleshooter.services import copy_version
+
+PROBLEM = "micra-k12-boot-lock"
+URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
+WORDS_URL = reverse("troubleshooter:diagnosis_words", kwargs={"slug": PROBLEM})
+CHECKLIST = [("signs", "answered")]  # "Continue" on the first screen with nothing ticked
+
+
+def post(client, words: str, ticks=(), **headers):
+    data = {"signs": ["answered", *ticks], "words": words}
+    return client.post(WORDS_URL, data, headers=headers)
+
+
+def test_known_words_set_their_answers_from_what_you_typed_and_stay_out_of_the_address(client, content):
+    words = "the remote opens the doors fine"
+    response = post(client, words)
+    location = response["Location"]
+    assert response.status_code == 302 and location.startswith(f"{URL}?signs=answered&remote=doors-work&w=")
+    assert "remote+opens" not in location and "doors+fine" not in location
+    page = client.get(location)
+    text, html = text_of(page), page.content.decode()
+    assert "Yes, the doors lock and unlock (from what you typed)" in text
+    assert f"You typed: “{words}”" in text
+    # Never kept by any cache: the page cache, the browser's, the offline worker's.
+    assert "no-store" in page["Cache-Control"] and page.get("X-Page-Cache") != "hit"
+    assert client.get(location).get("X-Page-Cache") != "hit"
+    assert "opens+the+doors" not in html and "opens%20the%20doors" not in html
+
+
+def test_words_the_site_does_not_know_are_said_plainly_and_noted_for_editors(client, content):
+    page = client.get(post(client, "grinding noise from the lock after the car wash")["Location"])
+    text = text_of(page)
+    assert "We don't know what “grinding noise” means for the Micra boot lock yet" in text
+    assert "We've noted it for our editors" in text
+    post(client, "Grinding NOISE!")  # the same words, in other letters: one row, counted twice
+    noted = UnknownWords.objects.get()
+    assert noted.times == 2 and noted.words == "Grinding NOISE" and noted.example == "Grinding NOISE!"
+
+
+def test_ticks_and_words_that_contradict_each_other_are_asked_about(client, content):
+    # Ticked "no click", typed that it clicks: the next screen asks which is right.
+    page = client.get(post(client, "it clicks but won't open", ticks=["no-click"])["Location"])
+    text = text_of(page)
+    assert "You ticked “Nothing happens when I press the boot button: no click”, but what you typed sounds like" in text
+    assert "“I hear a click, but the boot stays shut”. Which is right?" in text
+
+
+def test_personal_data_is_cut_out_before_anything_is_kept(client, content):
+    words = "squeaky noise, call me on 06-12345678 or anna@example.org, car AB-123-C, a K12 from 2005"
+    post(client, words)
+    kept = TypedWords.objects.get()
+    noted = UnknownWords.objects.get()
+    for private in ("12345678", "anna@example.org", "AB-123-C"):
+        assert private not in kept.text and private not in noted.example and private not in noted.words
+    assert "K12" in kept.text and "squeaky" in noted.words
+    assert strip_personal_data("AB12 CDE please") == "[…] please"
+
+
+def test_the_first_screen_works_with_htmx_in_one_request_and_pushes_the_token_address(client, content):
+    response = post(client, "the remote opens the doors", HX_Request="true")
+    assert response.status_code == 200 and "from what you typed" in text_of(response)
+    pushed = response["HX-Push-Url"]
+    assert pushed.startswith(f"{URL}?signs=answered&remote=doors-work&w=") and "remote+opens" not in pushed
+
+
+def test_nothing_typed_goes_on_to_the_cacheable_step(client, content):
+    response = post(client, "   ", ticks=["no-click"])
+    assert response["Location"] == f"{URL}?signs=answered&signs=no-click"
+    assert not TypedWords.objects.exists()
+
+
+def test_bad_input_is_never_an_error(client, content):
+    assert client.get(WORDS_URL).status_code == 405
+    response = client.post(WORDS_URL, {"signs": ["answered", "not-a-sign"], "words": "x" * 5000})
+    assert response.status_code == 302 and len(response["Location"]) < 200
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(f"{URL}?signs=answered&w=not-a-token")["Location"] == f"{URL}?signs=answered"
+
+
+def test_a_words_token_from_an_earlier_screen_goes_on_with_the_walk(client, content):
+    # Words alone (the checklist not yet sent): the checklist comes back, its form carrying the token.
+    location = client.post(WORDS_URL, {"words": "the remote opens the doors"})["Location"]
+    token = location.split("w=")[1]
+    html = client.get(location).content.decode()
+    assert f'<input type="hidden" name="w" value="{token}">' in html
+    on = client.post(WORDS_URL, {"signs": ["answered"], "remote": "doors-work", "w": token})
+    assert on["Location"].endswith(f"&w={token}")
+
+
+@pytest.fixture
+def draft():
+    from troubleshooter.models import DiagnosisVersion
+
+    return copy_version(DiagnosisVersion.objects.get(status="published"), note="words")
+
+
+def test_an_editor_adds_unknown_words_to_a_draft_answer(admin_client, client, content, draft):
+    post(client, "it makes a grinding noise")
+    noted = UnknownWords.objects.get()
+    listing = read_page(admin_client.get(reverse("admin:troubleshooter_unknownwords_changelist")).content.decode())[0]
+    assert "grinding" in listing and "Add to an answer of the draft" in listing
+    answer = Answer.objects.get(question__version=draft, question__slug="signs", slug="no-click")
+    use = reverse("admin:troubleshooter_unknownwords_use", args=[noted.pk])
+    assert admin_client.get(use).status_code == 200
+    admin_client.post(use, {"answer": answer.pk})
+    answer.refresh_from_db()
+    assert answer.keywords.endswith(", grinding noise") and not UnknownWords.objects.exists()

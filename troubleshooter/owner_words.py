@@ -1,0 +1,143 @@
+"""An owner's own words on the first screen: the answers they set, what the site did not know,
+and what is kept of them.
+
+The words never travel in an address: the form is posted, and the next screen's address holds
+only a random token for a `TypedWords` row, which is kept for a day. Before anything is stored,
+e-mail addresses, phone numbers and registration numbers are cut out. The words no answer
+knows are also counted for the editors (`UnknownWords`, grouped by their meaningful words, kept
+for OWNER_WORDS_KEPT_DAYS after they were last typed), so a phrase can become an answer's
+owners' words in a draft.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from troubleshooter.diagnosis import Model, State, canonical_state, query_pairs, state_query
+from troubleshooter.matching import MAX_TEXT, contradicts, read_words, stem, words_of
+from troubleshooter.models import TypedWords, UnknownWords
+
+TYPED_KEPT = datetime.timedelta(days=1)
+# Words about the car and the fault itself, and words that only join others: on their own they
+# tell the diagnosis nothing, so they are never reported as unknown.
+CONTEXT_WORDS = (
+    "car nissan micra k12 boot tailgate trunk hatch door lock help please problem issue again still "
+    "from after before then when just so very really also but with without about into out up down over there "
+    "have has had got get do does did can could would will some any all one make makes made"
+)
+REMOVED = "[…]"
+PERSONAL_DATA = [
+    re.compile(r"\S+@\S+"),  # e-mail addresses
+    re.compile(r"\+?\d[\d ()./-]{6,}\d"),  # phone numbers: 8 or more digits and separators
+    # Registration numbers: groups of letters and digits joined by hyphens ("AB-123-C",
+    # "12-ABC-3"), the British "AB12 CDE", or 6 to 8 letters and digits in one word.
+    re.compile(r"\b[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,4}){1,2}\b"),
+    re.compile(r"\b[A-Za-z]{2}\d{2} ?[A-Za-z]{3}\b"),
+    re.compile(r"\b[A-Za-z0-9]{6,8}\b"),
+]
+
+
+def looks_like_a_registration(text: str) -> bool:
+    """Letters and digits both, 5 to 8 of them: the model code "K12" and "10mm" are too short."""
+    plain = re.sub(r"[ -]", "", text)
+    return 5 <= len(plain) <= 8 and bool(re.search(r"\d", plain)) and bool(re.search(r"[A-Za-z]", plain))
+
+
+def strip_personal_data(text: str) -> str:
+    for pattern in PERSONAL_DATA[:2]:
+        text = pattern.sub(REMOVED, text)
+    for pattern in PERSONAL_DATA[2:]:
+        text = pattern.sub(lambda m: REMOVED if looks_like_a_registration(m[0]) else m[0], text)
+    return text
+
+
+def clean(text: str) -> str:
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+@dataclass
+class Reading:
+    state: State  # the ticks with what the words set added, where they don't contradict a tick
+    typed: State  # everything the words set
+    unknown: str  # the words no answer knows, in the owner's spelling ("" if none)
+
+
+def unknown_words(problem, text: str, leftover: set[str]) -> str:
+    """The owner's words (their spelling, in their order) that no answer's phrases used, leaving
+    out words about the car and the fault itself."""
+    context = set(words_of(f"{CONTEXT_WORDS} {problem.title} {problem.short_title}"))
+    unknown, seen = [], set()
+    for word in re.findall(r"[\w’'`-]+", text):
+        stems = words_of(word)
+        if len(stems) == 1 and stems[0] in leftover and stems[0] not in context and stems[0] not in seen:
+            seen.add(stems[0])
+            unknown.append(word)
+    return " ".join(unknown)
+
+
+def read(model: Model, problem, ticked: State, text: str) -> Reading:
+    typed, leftover = read_words(model, text)
+    state = {slug: list(answers) for slug, answers in ticked.items()}
+    for slug, answers in typed.items():
+        question = model.question_by_slug[slug]
+        for answer_slug in answers:
+            answer = question.answer(answer_slug)
+            given = [a for q, values in state.items() for v in values if (a := model.question_by_slug[q].answer(v))]
+            clash = any(
+                contradicts(answer, other)
+                or (other.question == slug and not question.is_checklist and other.slug != answer.slug)
+                or (other.evidence_group == answer.evidence_group and other.slug != answer.slug and not other.no_evidence)
+                for other in given
+            )
+            if not clash:
+                state.setdefault(slug, [])
+                if answer_slug not in state[slug]:
+                    state[slug].append(answer_slug)
+    return Reading(canonical_state(model, state), typed, unknown_words(problem, text, leftover))
+
+
+def keep(problem, text: str, reading: Reading) -> str:
+    """Store what the next screen shows (and the unknown words for editors); return its token."""
+    text = strip_personal_data(text)
+    unknown = strip_personal_data(reading.unknown).replace(REMOVED, "").strip()
+    now = timezone.now()
+    token = secrets.token_urlsafe(16)
+    with transaction.atomic():
+        TypedWords.objects.filter(created_at__lt=now - TYPED_KEPT).delete()
+        TypedWords.objects.create(token=token, problem=problem, text=text, matched=state_query(reading.typed), unknown=unknown)
+        if unknown:
+            remember_unknown(problem, unknown, text, now)
+    return token
+
+
+def remember_unknown(problem, unknown: str, example: str, now) -> None:
+    key = " ".join(sorted({stem(w) for w in words_of(unknown)}))[:300]
+    kept_days = datetime.timedelta(days=settings.OWNER_WORDS_KEPT_DAYS)
+    UnknownWords.objects.filter(last_seen__lt=now - kept_days).delete()
+    latest = {"words": unknown[:300], "example": example, "last_seen": now}
+    if not UnknownWords.objects.filter(problem=problem, key=key).update(times=F("times") + 1, **latest):
+        try:
+            with transaction.atomic():
+                UnknownWords.objects.create(problem=problem, key=key, **latest)
+        except IntegrityError:  # typed at the same moment elsewhere
+            UnknownWords.objects.filter(problem=problem, key=key).update(times=F("times") + 1, **latest)
+
+
+def kept(problem, token: str) -> TypedWords | None:
+    """The words behind a next screen's token, while they are kept."""
+    if not token or len(token) > 32:
+        return None
+    since = timezone.now() - TYPED_KEPT
+    return TypedWords.objects.filter(token=token, problem=problem, created_at__gte=since).first()
+
+
+def typed_pairs(words: TypedWords | None) -> set[tuple[str, str]]:
+    return set(query_pairs(words.matched)) if words else set()
