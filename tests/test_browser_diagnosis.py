@@ -72,17 +72,19 @@ def walk(page: Page, answers: dict[str, str] | None = None, ticks: tuple[str, ..
     raise AssertionError("no outcome")
 
 
-def test_an_owner_who_cannot_do_any_test_still_gets_the_most_likely_cause(owner: Page, live_server):
+def test_an_owner_who_cannot_do_any_test_gets_no_guess_but_the_quickest_checks(owner: Page, live_server):
     start(owner, live_server)
     owner.evaluate("window.notReloaded = true")
     walk(owner)
-    expect(outcome(owner)).to_have_text(SWITCH)
-    expect(owner.get_by_text(re.compile(r"How sure: (likely|possible) .*only from how common each cause is"))).to_be_visible()
-    # What to do now comes first, and starts with what works with only the key.
-    expect(owner.get_by_role("heading", name="What to do now")).to_be_in_viewport()
-    expect(owner.get_by_text(re.compile("If the boot won.t open right now, with only the key"))).to_be_visible()
-    expect(owner.get_by_text(re.compile("Next most likely:"))).to_be_visible()
-    expect(owner.locator(".bars li")).to_have_count(5)
+    # No verdict from how common each cause is: said first, as the page's heading and its title.
+    expect(outcome(owner)).to_have_text("Your answers don't point to one cause yet")
+    expect(owner.get_by_role("heading", level=1)).to_have_text("Your answers don't point to one cause yet")
+    expect(owner).to_have_title(re.compile("^Your answers don't point to one cause yet · "))
+    expect(owner.get_by_role("heading", name="The quickest checks, easiest first")).to_be_visible()
+    expect(owner.locator(".checks > li").first).to_contain_text("points to")
+    expect(owner.get_by_role("link", name="Open the boot from inside, now")).to_be_visible()
+    expect(owner.locator(".no-verdict .bars li")).to_have_count(3)
+    expect(owner.get_by_text(re.compile("How sure"))).to_have_count(0)
     if owner.javascript:
         assert owner.evaluate("window.notReloaded === true"), "a tap reloaded the whole page"
     assert owner.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

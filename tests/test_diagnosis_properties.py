@@ -58,15 +58,19 @@ def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(cli
     assert response.status_code == 200
     html = response.content.decode()
     text = read_page(html)[0]
-    assert cause.title in text and "What to do now" in text and "Have you tried this yet?" in text
-    assert contradictions(model, cause.slug, html, result.state) == []
+    if result.verdict:
+        assert cause.title in text and "What to do now" in text and "Have you tried this yet?" in text
+        assert contradictions(model, cause.slug, html, result.state) == []
+    else:  # no answer points to the leader: no verdict, but the checks that would tell
+        assert "Your answers don't point to one cause yet" in text and "The most common causes" in text
+        assert "What to do now" not in text and "Have you tried this yet?" not in text
 
 
 def test_not_sure_to_everything_ends_on_the_most_likely_cause(model):
     result, screens = owner_walk(model, {})
     most_common = max((c for c in model.causes if c.kind == "fault"), key=lambda c: c.base_rate)
     assert result.finished and result.leader.cause.slug == most_common.slug
-    assert result.leader.likelihood_word in ("likely", "possible")
+    assert not result.verdict  # how common a cause is earns no verdict
     assert screens <= len(model.questions) + 1
 
 

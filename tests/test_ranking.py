@@ -125,12 +125,21 @@ def test_the_catch_all_leads_when_the_answers_rule_out_the_rest():
     assert rank(model, {"q": ("x",)})[0].cause.slug == "else"
 
 
-def test_likelihood_words_come_from_bands_and_very_likely_needs_two_groups(small):
+def test_likelihood_words_come_from_the_figure_alone_so_a_higher_one_never_gets_a_weaker_word(small):
     one_group = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "bridge": ("not-sure",)})[0]
-    assert one_group.probability >= 0.8 and one_group.band == LIKELY  # strong, but one root only
-    two_groups = rank(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "remote": ("works",)})[0]
-    assert two_groups.band == VERY_LIKELY
+    assert one_group.probability >= 0.8 and one_group.band == VERY_LIKELY
     assert rank(small, {})[1].band == POSSIBLE
+    scores = [s for state in ({}, {"signs": (CHECKLIST_ANSWERED, "rain")}, {"remote": ("works",)}) for s in rank(small, state)]
+    order = [VERY_LIKELY, LIKELY, POSSIBLE, "unlikely"]
+    for higher in scores:
+        for lower in scores:
+            if higher.probability > lower.probability:
+                assert order.index(higher.band) <= order.index(lower.band)
+
+
+def test_how_common_a_cause_is_earns_no_verdict(small):
+    assert not evaluate(small, {"signs": (CHECKLIST_ANSWERED,)}).verdict
+    assert evaluate(small, {"signs": (CHECKLIST_ANSWERED, "rain"), "remote": ("works",)}).verdict
 
 
 def test_next_question_is_the_one_that_separates_causes_for_its_effort(small):

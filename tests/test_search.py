@@ -1,6 +1,5 @@
 """Search: owners' words set answers, start the diagnosis with them, or point to a look-alike."""
 
-
 import pytest
 from django.urls import reverse
 

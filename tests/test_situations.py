@@ -45,10 +45,23 @@ def test_every_tuning_situation_ends_on_what_fixed_the_car(report):
 
 
 def test_held_out_accuracy_and_screens_are_what_the_readme_says(report):
-    right, total = report.accuracy(report.part(held_out=True))
+    held = report.part(held_out=True)
+    right, total = report.accuracy(held)
     readme = open("README.md").read()
     assert f"held out: {right}/{total}" in readme
+    scores = "; ".join(f"{kind} {n}" for kind, n in report.scores(held).items())
+    assert f"scored for honesty: {scores}; confident and wrong {report.confident_wrong(held)}/{total}" in readme
+    assert f"Brier score of the final figures (0 best, 2 worst): {report.brier(held):.2f}" in readme
     assert f"median screens from home to the outcome: {report.median_screens:g}" in readme
+
+
+def test_held_out_walks_end_honestly(report):
+    """At least 85% a right verdict or the right cause named with its check; at most one in ten
+    a confident verdict on the wrong cause."""
+    held = report.part(held_out=True)
+    scores = report.scores(held)
+    assert (scores["right verdict"] + scores["no verdict, but the right cause named with its check"]) / len(held) >= 0.85
+    assert report.confident_wrong(held) <= len(held) / 10
 
 
 def test_every_walk_ends_within_the_number_of_questions(report):

@@ -34,11 +34,12 @@ from django.utils.translation import gettext_lazy
 RULES_OUT, AGAINST, NO_SIGN, POINTS_TO, POINTS_STRONGLY = -2, -1, 0, 1, 2
 LIKELIHOOD_RATIO = {RULES_OUT: 1 / 50, AGAINST: 1 / 4, NO_SIGN: 1.0, POINTS_TO: 4.0, POINTS_STRONGLY: 12.0}
 
-# Likelihood words, from fixed bands. "Very likely" also needs evidence from two groups,
-# so one striking sign alone never makes the site sound certain.
+# Likelihood words, from fixed bands of the figure alone, so a higher figure never gets a weaker
+# word, on one page or across pages. Honesty about thin evidence is the verdict's, not the word's:
+# without an answer that points to the leader there is no verdict (Result.verdict), and the
+# base rates are shown as how common each cause is, with no word at all.
 VERY_LIKELY, LIKELY, POSSIBLE, UNLIKELY = "very_likely", "likely", "possible", "unlikely"
 VERY_LIKELY_FROM, LIKELY_FROM, POSSIBLE_FROM = 0.80, 0.50, 0.10
-VERY_LIKELY_GROUPS = 2
 LIKELIHOOD_WORDS = {
     VERY_LIKELY: gettext_lazy("very likely"),
     LIKELY: gettext_lazy("likely"),
@@ -267,7 +268,7 @@ class CauseScore:
 
     @property
     def band(self) -> str:
-        if self.probability >= VERY_LIKELY_FROM and self.supporting_groups >= VERY_LIKELY_GROUPS:
+        if self.probability >= VERY_LIKELY_FROM:
             return VERY_LIKELY
         if self.probability >= LIKELY_FROM:
             return LIKELY
@@ -489,6 +490,15 @@ class Result:
         """Whether any answer moved the ranking (else it is the base rates alone)."""
         return any(score.evidence for score in self.ranking)
 
+    @property
+    def verdict(self) -> bool:
+        """Whether the answers point to the leader: an answer that points to it, and at least
+        "likely". Else the outcome says the answers don't point to one cause yet."""
+        leader = self.leader
+        # "Something else" has no sign of its own: it is reached by answers that speak against the rest.
+        pointed_to = leader.supporting_groups >= 1 or (leader.cause.kind == "catch_all" and self.from_answers)
+        return pointed_to and leader.probability >= LIKELY_FROM
+
 
 def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
     """Rank the causes after these answers; then pick the next question, or end.
@@ -542,6 +552,50 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
             if gap > best_gap:
                 best, best_gap = question, gap
     return best
+
+
+NO_VERDICT_CAUSES = 3
+
+
+def causes_without_verdict(result: Result) -> list[CauseScore]:
+    """What an outcome without a verdict names: the most likely causes, "something else" aside."""
+    return [score for score in result.ranking if score.cause.kind != "catch_all"][:NO_VERDICT_CAUSES]
+
+
+@dataclass
+class Check:
+    """A question that tells some of the leading causes apart, and what each answer would mean."""
+
+    question: QuestionNode
+    meanings: list[tuple[AnswerNode, list[CauseNode], list[CauseNode]]]  # (answer, points to, speaks against)
+
+    @property
+    def separates(self) -> int:
+        return len({c.slug for _a, toward, against in self.meanings for c in toward + against})
+
+
+def quickest_checks(model: Model, state: State, causes: list[CauseNode], limit: int = 3) -> list[Check]:
+    """The checks that would tell `causes` apart, cheapest first (then the one that tells most
+    of them apart): questions not answered with a sign yet, their answers' meaning for them."""
+    wanted = {c.slug for c in causes}
+    checks = []
+    for question in model.questions:
+        if question.is_checklist or question.is_access:
+            continue
+        given = [question.answer(s) for s in state.get(question.slug, ())]
+        if any(a is not None and not a.no_evidence for a in given):
+            continue  # already answered with a sign
+        meanings = []
+        for answer in question.evidence_answers:
+            toward = [c for c in causes if answer.marks.get(c.slug, 0) > 0]
+            against = [c for c in causes if answer.marks.get(c.slug, 0) < 0]
+            if toward or against:
+                meanings.append((answer, toward, against))
+        check = Check(question, meanings)
+        if check.separates >= 2 and len(wanted) >= 2:
+            checks.append(check)
+    checks.sort(key=lambda c: (c.question.effort, -c.separates, c.question.order))
+    return checks[:limit]
 
 
 # --- Owners' walks: what an owner who knows only their situation would see ------------------
@@ -610,7 +664,8 @@ def find_witness(model: Model, cause: str, max_questions: int | None = None) -> 
             return None
         result = evaluate(model, state)
         if result.finished or depth >= max_questions:
-            return state if result.leader.cause.slug == cause else None
+            # A witness ends on the cause as a verdict: an owner is told it, not only shown it first.
+            return state if result.leader.cause.slug == cause and result.verdict else None
         for answers in options(state, result.question):
             found = search(canonical_state(model, with_answer(state, result.question, answers)), depth + 1)
             if found is not None:
@@ -690,6 +745,7 @@ def check_model(model: Model) -> list[str]:
     for cause in model.causes:
         if find_witness(model, cause.slug) is None:
             faults.append(
-                _("Cause “%(c)s” never leads: no answers to the questions put it first (it has no witness)") % {"c": cause.name}
+                _("Cause “%(c)s” is never the verdict: no answers to the questions put it first (it has no witness)")
+                % {"c": cause.name}
             )
     return faults

@@ -21,7 +21,9 @@ from troubleshooter.diagnosis import (
     Result,
     access_granted,
     canonical_state,
+    causes_without_verdict,
     distinguishing_question,
+    quickest_checks,
     rank,
     state_pairs,
     state_query,
@@ -95,9 +97,45 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
             ]
             current = state.get(question.slug, ())
             context["current_answers"] = set(current)
-    else:
+    elif has_verdict(model, result, words):
         context |= outcome_context(request, problem, result.leader.cause.obj, result, model=model, url=url)
+    else:
+        context |= no_verdict_context(problem, model, result, url)
     return context
+
+
+def has_verdict(model: Model, result: Result, words=None) -> bool:
+    """A verdict needs answers that point to the leader; and when the site did not know some of
+    the owner's own words (perhaps their main clue), a leader past the version's threshold."""
+    if not result.verdict:
+        return False
+    return not (words and words.unknown and result.leader.probability < model.threshold)
+
+
+def no_verdict_context(problem, model: Model, result: Result, url) -> dict:
+    """ "Your answers don't point to one cause yet": the most common causes, and the quickest
+    checks that would tell them apart, cheapest first, with what each answer would mean."""
+    shown = causes_without_verdict(result)
+    checks = quickest_checks(model, result.state, [score.cause for score in shown])
+    return {
+        "no_verdict": {
+            "causes": [{"cause": score.cause.obj, "percent": score.percent} for score in shown],
+            "from_answers": result.from_answers,
+            "checks": [
+                {
+                    "question": check.question.obj,
+                    "url": url(
+                        problem, state_query(without(result.state, check.question.slug), **{ASK_PARAM: check.question.slug})
+                    ),
+                    "meanings": [
+                        {"answer": answer.obj, "toward": [c.obj for c in toward], "against": [c.obj for c in against]}
+                        for answer, toward, against in check.meanings
+                    ],
+                }
+                for check in checks
+            ],
+        }
+    }
 
 
 def word_conflicts(problem, model: Model, state, typed: set[tuple[str, str]], url) -> list[dict]:

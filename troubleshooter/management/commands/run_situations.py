@@ -38,4 +38,10 @@ class Command(BaseCommand):
             right, total = report.accuracy(report.part(held_out))
             share = f"{100 * right / total:.0f}%" if total else "-"
             out(f"  {label}: {right}/{total} end on what fixed the car ({share})")
+        held = report.part(held_out=True)
+        scores = "; ".join(f"{kind} {n}" for kind, n in report.scores(held).items())
+        out(f"  held out, scored for honesty: {scores}; confident and wrong {report.confident_wrong(held)}/{len(held)}")
+        bands = "; ".join(f"{band.replace('_', ' ')} {right}/{n} right" for band, n, right in report.calibration(held))
+        out(f"  held out, per likelihood word of the cause ended on: {bands}")
+        out(f"  held out, Brier score of the final figures (0 best, 2 worst): {report.brier(held):.2f}")
         out(f"  median screens from home to the outcome: {report.median_screens:g}")
