@@ -12,10 +12,18 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 def outcome_region(html: str) -> str:
-    """The outcome section, without the box that quotes the owner's own answers against it."""
+    """The outcome section, without what quotes the owner's own answers back ("Why we think so",
+    and the box of answers against it)."""
     start = html.index('<section class="outcome"')
     region = html[start : html.index("</section>", start)]
+    region = re.sub(r'<ul class="reasons[^"]*">.*?</ul>', "", region, flags=re.S)
     return re.sub(r'<div class="callout warning ruled-out">.*?</div>', "", region, flags=re.S)
+
+
+def reasons_given(html: str) -> list[str]:
+    """The answers "Why we think so" names, as the page prints them ("label: effect")."""
+    lists = re.findall(r'<ul class="reasons[^"]*">(.*?)</ul>', html, flags=re.S)
+    return [read_page(item)[0] for block in lists for item in re.findall(r"<li>(.*?)</li>", block, flags=re.S)]
 
 
 def contradictions(model: Model, cause: str, html: str, state: State | None = None) -> list[str]:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from problems.models import Problem
-from tests.outcomes import contradictions
+from tests.outcomes import contradictions, reasons_given
 from tests.pagetext import read_page
 from troubleshooter.diagnosis import (
     CHECKLIST_ANSWERED,
@@ -61,6 +61,10 @@ def test_any_answers_end_on_an_outcome_with_a_next_step_within_the_questions(cli
     if result.verdict:
         assert cause.title in text and "What to do now" in text and "Have you tried this yet?" in text
         assert contradictions(model, cause.slug, html, result.state) == []
+        # "Why we think so" names only answers the owner gave.
+        given = {a.label for q in model.questions for a in q.answers if a.slug in result.state.get(q.slug, ())}
+        for reason in reasons_given(html):
+            assert reason.rsplit(": ", 1)[0] in given, (reason, result.state)
     else:  # no answer points to the leader: no verdict, but the checks that would tell
         assert "Your answers don't point to one cause yet" in text and "The most common causes" in text
         assert "What to do now" not in text and "Have you tried this yet?" not in text

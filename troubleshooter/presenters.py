@@ -31,7 +31,7 @@ from troubleshooter.diagnosis import (
     without,
 )
 from troubleshooter.matching import contradicts, matched_answers
-from troubleshooter.models import Cause
+from troubleshooter.models import Cause, Mark
 
 BARS_SHOWN = 5
 
@@ -198,6 +198,26 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
     leader, runner_up = result.leader, result.runner_up
     context |= {
         "score": leader,
+        # "Why we think so": the owner's own answers that moved this cause most, in the scale's
+        # words, then those that spoke against it. Never a sign they did not give.
+        "reasons": [
+            {
+                "answer": e.answer.obj,
+                "question": model.question_by_slug[e.answer.question].obj,
+                "effect": Mark.Effect(e.effect).label,
+            }
+            for e in sorted(leader.evidence, key=lambda e: -e.effect)
+            if e.effect > 0
+        ],
+        "reasons_against": [
+            {
+                "answer": e.answer.obj,
+                "question": model.question_by_slug[e.answer.question].obj,
+                "effect": Mark.Effect(e.effect).label,
+            }
+            for e in sorted(leader.evidence, key=lambda e: e.effect)
+            if e.effect < 0
+        ],
         # Advice for what this owner said, first: a boot that opens by itself needs safety before repair.
         "answer_advice": [
             answer.obj.advice
