@@ -12,6 +12,7 @@ from tests.outcomes import contradictions, reasons_given
 from tests.pagetext import read_page
 from troubleshooter.diagnosis import (
     CHECKLIST_ANSWERED,
+    NOT_IT,
     canonical_state,
     evaluate,
     owner_walk,
@@ -30,9 +31,9 @@ def model(content):
     return published_model(Problem.objects.get())
 
 
-def walk_with(model, draw_choice):
+def walk_with(model, draw_choice, state=None):
     """Walk, answering each asked question with what `draw_choice` picks; return the result and the steps."""
-    state, steps = {}, 0
+    state, steps = state or {}, 0
     for steps in range(1, len(model.questions) + 2):
         result = evaluate(model, state)
         if result.finished:
@@ -99,3 +100,20 @@ def test_the_canonical_url_of_a_state_is_unique(model, seed):
     assert state_query(parse_state(model, shuffled)) == state_query(state)
     # ...and the canonical query reads back as exactly this state (so two states never share a URL).
     assert parse_state(model, pairs) == state
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_no_it_did_not_solve_it_never_lands_the_owner_on_that_cause_again(client, model, seed):
+    rng = random.Random(seed)
+    result, _steps = walk_with(model, lambda n: rng.randrange(n))
+    tried = set()
+    for _round in range(3):  # "No" to up to three outcomes in a row
+        cause = result.leader.cause.slug
+        tried.add(cause)
+        start = canonical_state(model, {**result.state, NOT_IT: tuple(tried)})
+        if result.verdict:  # the "No" reply offers exactly that walk
+            reply = client.get(f"{URL}?{state_query(result.state, solved='no')}").content.decode()
+            assert f'href="{URL}?{state_query(start)}"'.replace("&", "&amp;") in reply
+        # The walk from there, answered at random, ends elsewhere.
+        result, _steps = walk_with(model, lambda n: rng.randrange(n), state=start)
+        assert result.leader.cause.slug not in tried, (tried, result.state)

@@ -39,8 +39,8 @@ def test_known_words_set_their_answers_from_what_you_typed_and_stay_out_of_the_a
 def test_words_the_site_does_not_know_are_said_plainly_and_noted_for_editors(client, content):
     page = client.get(post(client, "grinding noise from the lock after the car wash")["Location"])
     text = text_of(page)
-    assert "We don't know what “grinding noise” means for the Micra boot lock yet" in text
-    assert "We've noted it for our editors" in text
+    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise”." in text
+    assert "We've noted them for our editors" in text
     post(client, "Grinding NOISE!")  # the same words, in other letters: one row, counted twice
     noted = UnknownWords.objects.get()
     assert noted.times == 2 and noted.words == "Grinding NOISE" and noted.example == "Grinding NOISE!"
@@ -50,7 +50,7 @@ def test_ticks_and_words_that_contradict_each_other_are_asked_about(client, cont
     # Ticked "no click", typed that it clicks: the next screen asks which is right.
     page = client.get(post(client, "it clicks but won't open", ticks=["no-click"])["Location"])
     text = text_of(page)
-    assert "You ticked “Nothing happens when I press the boot button: no click”, but what you typed sounds like" in text
+    assert "You answered “Nothing happens when I press the boot button: no click”, but what you typed sounds like" in text
     assert "“I hear a click, but the boot stays shut”. Which is right?" in text
 
 
@@ -114,3 +114,18 @@ def test_an_editor_adds_unknown_words_to_a_draft_answer(admin_client, client, co
     admin_client.post(use, {"answer": answer.pk})
     answer.refresh_from_db()
     assert answer.keywords.endswith(", grinding noise") and not UnknownWords.objects.exists()
+
+
+def test_unknown_words_that_stood_together_are_said_together(client, content):
+    page = client.get(post(client, "worse in warm weather after tropical storms, now constantly clicking")["Location"])
+    assert "“worse in warm weather”, “tropical storms”, “now constantly clicking”" in text_of(page)
+
+
+def test_a_sign_the_owner_unticked_is_not_ticked_again_by_the_same_words(client, content):
+    words = "the hatch won't open and the doors won't unlock"
+    first = client.post(WORDS_URL, {"words": words})["Location"]  # sets "can't get in" (pre-ticked)
+    assert "signs=no-power" in first
+    token = first.split("w=")[1]
+    # The owner unticks it, types the same words again, and sends the checklist.
+    again = client.post(WORDS_URL, {"signs": ["answered"], "words": words, "w": token})["Location"]
+    assert "no-power" not in again

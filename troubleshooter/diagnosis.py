@@ -65,7 +65,10 @@ CHECKLIST_ANSWERED = "answered"
 ASK_PARAM = "ask"
 # The token of what the owner typed in their own words (never the words: troubleshooter.owner_words).
 WORDS_PARAM = "w"
-RESERVED_PARAMS = frozenset({"a", ASK_PARAM, WORDS_PARAM, "tried", "solved", "from", "q"})
+# Causes the owner fixed without success ("No, it didn't solve it"): part of the state, so the
+# walk from there re-ranks without them and never ends on one again.
+NOT_IT = "not-it"
+RESERVED_PARAMS = frozenset({"a", ASK_PARAM, WORDS_PARAM, NOT_IT, "tried", "solved", "from", "q"})
 MAX_PARAMS = 60  # far more than any model has answers: stops silly input early
 
 
@@ -168,6 +171,12 @@ def parse_state(model: Model, pairs: Iterable[tuple[str, str]]) -> State:
     found: dict[str, list[str]] = {}
     problems: list[str] = []
     for key, value in pairs:
+        if key == NOT_IT:
+            if value in model.cause_by_slug:
+                found.setdefault(key, []).append(value)
+            else:
+                problems.append(key)
+            continue
         question = model.question_by_slug.get(key)
         if question is None:
             continue
@@ -180,7 +189,7 @@ def parse_state(model: Model, pairs: Iterable[tuple[str, str]]) -> State:
         elif value not in found.setdefault(key, []):
             found[key].append(value)
     for key, values in found.items():
-        if not model.question_by_slug[key].is_checklist and len(values) > 1:
+        if key != NOT_IT and not model.question_by_slug[key].is_checklist and len(values) > 1:
             problems.append(key)
     usable = canonical_state(model, {k: tuple(v) for k, v in found.items() if k not in problems})
     if problems:
@@ -204,6 +213,8 @@ def canonical_state(model: Model, state: Mapping[str, Iterable[str]]) -> State:
         ordered += [a.slug for a in question.answers if a.slug in given]
         if ordered:
             result[question.slug] = tuple(ordered)
+    if tried := [c.slug for c in model.causes if c.slug in set(state.get(NOT_IT, ()))]:
+        result[NOT_IT] = tuple(tried)
     return result
 
 
@@ -314,6 +325,10 @@ def rank(model: Model, state: State) -> list[CauseScore]:
     }
     top = max(log_scores.values(), default=0.0)
     weights = {slug: math.exp(score - top) for slug, score in log_scores.items()}
+    # Fixed without success: out of the running (unless the owner tried every cause there is).
+    tried = set(state.get(NOT_IT, ()))
+    if tried and not tried >= set(weights):
+        weights = {slug: 0.0 if slug in tried else weight for slug, weight in weights.items()}
     total = sum(weights.values()) or 1.0
     scores = [CauseScore(c, weights[c.slug] / total, evidence[c.slug]) for c in model.causes]
     # Ties keep the editors' order (stable sort).

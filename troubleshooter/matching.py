@@ -58,18 +58,38 @@ def affirmed_words(text: str) -> set[str]:
     return affirmed
 
 
-def phrases_of(keywords: str) -> list[tuple[str, ...]]:
-    return [tuple(words) for phrase in keywords.split(",") if (words := words_of(phrase))]
+def phrases_of(keywords: str) -> list[tuple[tuple[str, ...], str]]:
+    """Each phrase's meaningful words, and the phrase as written (lower case, one space apart)."""
+    return [(tuple(words), plain(phrase)) for phrase in keywords.split(",") if (words := words_of(phrase))]
 
 
-def matched_phrases(answer: AnswerNode, owner_words: set[str], affirmed: set[str] | None = None) -> list[tuple[str, ...]]:
+def plain(text: str) -> str:
+    return " ".join(re.findall(r"\w+", re.sub(r"[’'`]", "", text.lower()[:MAX_TEXT])))
+
+
+def clauses_of(text: str) -> list[set[str]]:
+    return [set(words_of(clause)) for clause in CLAUSE_BREAK.split(text[:MAX_TEXT])]
+
+
+def matched_phrases(
+    answer: AnswerNode, owner_words: set[str], affirmed: set[str] | None = None, text: str | None = None
+) -> list[tuple[str, ...]]:
     """The answer's phrases the owner's words contain. A phrase without "not" needs its words
-    said without one: "doors won't unlock" is not "doors unlock"."""
+    said without one: "doors won't unlock" is not "doors unlock". Given the owner's `text`, the
+    words of a phrase must stand in one clause ("the hatch won't unlock, the doors unlock fine"
+    is not "doors won't unlock"), and a phrase that is one word once its small words are left out
+    ("on and off") must stand as written ("took the cover off" is not it)."""
     affirmed = owner_words if affirmed is None else affirmed
+    clauses = clauses_of(text) if text is not None else [owner_words]
+    written = f" {plain(text)} " if text is not None else None
     return [
-        phrase
-        for phrase in phrases_of(answer.keywords)
-        if set(phrase) <= owner_words and (not NEGATING.isdisjoint(phrase) or set(phrase) <= affirmed)
+        words
+        for words, phrase in phrases_of(answer.keywords)
+        if set(words) <= owner_words
+        and (not NEGATING.isdisjoint(words) or set(words) <= affirmed)
+        # (A phrase that itself spans clauses, "clicks but won't open", is matched in the whole text.)
+        and (CLAUSE_BREAK.search(phrase) or any(set(words) <= clause for clause in clauses))
+        and (written is None or len(words) > 1 or len(phrase.split()) == 1 or f" {phrase} " in written)
     ]
 
 
@@ -99,7 +119,7 @@ def read_words(model: Model, text: str) -> tuple[State, set[str]]:
             (len({w for p in phrases for w in p}), -question.order, -index, answer, phrases)
             for question in model.questions
             for index, answer in enumerate(question.evidence_answers)
-            if (phrases := matched_phrases(answer, words, affirmed)) and answer not in chosen
+            if (phrases := matched_phrases(answer, words, affirmed, text)) and answer not in chosen
         ]
         if not candidates:
             break

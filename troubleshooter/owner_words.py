@@ -71,26 +71,44 @@ class Reading:
 
 
 def unknown_words(problem, text: str, leftover: set[str]) -> str:
-    """The owner's words (their spelling, in their order) that no answer's phrases used, leaving
-    out words about the car and the fault itself."""
+    """The owner's words that no answer's phrases used, leaving out words about the car and the
+    fault itself: in their spelling and order, words that stood together kept together
+    ("warm weather, tropical storms")."""
     context = set(words_of(f"{CONTEXT_WORDS} {problem.title} {problem.short_title}"))
-    unknown, seen = [], set()
-    for word in re.findall(r"[\w’'`-]+", text):
-        stems = words_of(word)
-        if len(stems) == 1 and stems[0] in leftover and stems[0] not in context and stems[0] not in seen:
-            seen.add(stems[0])
-            unknown.append(word)
-    return " ".join(unknown)
+    runs: list[str] = []
+    start = end = None  # where the run of unknown words being read starts and ends in the text
+    for match in re.finditer(r"[\w’'`-]+|[^\w\s]", text):
+        stems = words_of(match[0])
+        if len(stems) == 1 and stems[0] in leftover and stems[0] not in context:
+            start = match.start() if start is None else start
+            end = match.end()
+        elif stems or not match[0][0].isalnum():  # a known word or a mark ends a run; a small word does not
+            if start is not None:
+                runs.append(text[start:end])
+            start = None
+    if start is not None:
+        runs.append(text[start:end])
+    return ", ".join(dict.fromkeys(runs))
 
 
-def read(model: Model, problem, ticked: State, text: str) -> Reading:
+def read(model: Model, problem, ticked: State, text: str, earlier: set[tuple[str, str]] = frozenset()) -> Reading:
+    """`earlier`: what words typed on an earlier screen set; a sign they ticked that the owner has
+    since unticked stays unticked, whatever the new words say."""
     typed, leftover = read_words(model, text)
     state = {slug: list(answers) for slug, answers in ticked.items()}
     for slug, answers in typed.items():
         question = model.question_by_slug[slug]
         for answer_slug in answers:
             answer = question.answer(answer_slug)
-            given = [a for q, values in state.items() for v in values if (a := model.question_by_slug[q].answer(v))]
+            if (slug, answer_slug) in earlier and question.is_checklist and answer_slug not in ticked.get(slug, ()):
+                continue
+            given = [
+                a
+                for q, values in state.items()
+                if q in model.question_by_slug
+                for v in values
+                if (a := model.question_by_slug[q].answer(v))
+            ]
             clash = any(
                 contradicts(answer, other)
                 or (other.question == slug and not question.is_checklist and other.slug != answer.slug)

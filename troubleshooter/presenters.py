@@ -16,6 +16,7 @@ from troubleshooter import owner_words, selectors
 from troubleshooter.diagnosis import (
     ASK_PARAM,
     CHECKLIST_ANSWERED,
+    NOT_IT,
     POINTS_TO,
     Model,
     Result,
@@ -68,7 +69,14 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
         "typed_text": words.text if words else "",
         # "You typed ..." only while some answer still comes from it, or some words are unknown.
         "typed_used": any((q, a) in typed for q, answers in state.items() for a in answers),
-        "unknown_words": words.unknown if words else "",
+        "unknown_words": ", ".join(f"“{run}”" for run in words.unknown.split(", ")) if words and words.unknown else "",
+        "tried_causes": [
+            {
+                "cause": model.cause_by_slug[slug].obj,
+                "undo_url": url(problem, state_query(not_it(model, state, slug, tried=False))),
+            }
+            for slug in state.get(NOT_IT, ())
+        ],
         "word_conflicts": word_conflicts(problem, model, state, typed, url),
         "emergency_guide": selectors.emergency_guide(problem),
     }
@@ -78,12 +86,12 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
         context["question_number"] = len([q for q, _ in result.answered if q.slug != question.slug]) + 1
         if question.is_checklist:
             ticked = set(state.get(question.slug, ()))
+            others = state_pairs(without(state, question.slug))
             before = [
-                (k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order < question.order
+                (k, v) for k, v in others if k in model.question_by_slug and model.question_by_slug[k].order < question.order
             ]
-            after = [
-                (k, v) for k, v in state_pairs(without(state, question.slug)) if model.question_by_slug[k].order >= question.order
-            ]
+            # After the checklist: later questions' answers, then the causes fixed without success.
+            after = [(k, v) for k, v in others if (k, v) not in before]
             context["checklist"] = {
                 "hidden_before": before,
                 "hidden_after": after,
@@ -138,6 +146,12 @@ def no_verdict_context(problem, model: Model, result: Result, url) -> dict:
     }
 
 
+def not_it(model: Model, state, cause_slug: str, tried: bool = True) -> dict:
+    """The state with `cause_slug` marked as fixed without success (or, `tried=False`, unmarked)."""
+    causes = set(state.get(NOT_IT, ())) | {cause_slug} if tried else set(state.get(NOT_IT, ())) - {cause_slug}
+    return canonical_state(model, {**without(state, NOT_IT), NOT_IT: tuple(causes)})
+
+
 def word_conflicts(problem, model: Model, state, typed: set[tuple[str, str]], url) -> list[dict]:
     """What the owner typed against what they ticked, where both can't be true: the typed answer,
     the ticked one, and the address with the typed one instead (the next screen asks which)."""
@@ -148,6 +162,8 @@ def word_conflicts(problem, model: Model, state, typed: set[tuple[str, str]], ur
         if answer is None or answer_slug in state.get(slug, ()):
             continue
         for other_slug, others in state.items():
+            if other_slug not in model.question_by_slug:
+                continue
             for other in filter(None, (model.question_by_slug[other_slug].answer(o) for o in others)):
                 same_place = other.evidence_group == answer.evidence_group or (other_slug == slug and not question.is_checklist)
                 if not other.no_evidence and (same_place or contradicts(answer, other)):
@@ -192,6 +208,10 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
         "later_url": page_url(tried="later") + "#feedback",
         "page_key": page_url(),
         "answers_query": query,
+        # "No, it didn't solve it": go on without this cause (the answers so far kept, if known).
+        "not_it_url": url(problem, state_query(not_it(model, result.state, cause.slug)))
+        if result is not None and url is not None and model is not None
+        else reverse("troubleshooter:diagnosis", kwargs={"slug": problem.slug}) + "?" + urlencode({NOT_IT: cause.slug}),
     }
     if result is None or model is None:
         return context

@@ -201,7 +201,7 @@ def diagnosis_words(request, slug):
     earlier = owner_words.kept(problem, request.POST.get(WORDS_PARAM, ""))
     token = earlier.token if earlier else ""
     if text:
-        reading = owner_words.read(model, problem, state, text)
+        reading = owner_words.read(model, problem, state, text, earlier=owner_words.typed_pairs(earlier))
         state = reading.state
         limit, window = settings.OWNER_WORDS_RATE_LIMIT
         if ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
@@ -221,7 +221,8 @@ def walk_event(model, state, result, ask) -> tuple | None:
         unsure = [
             slug
             for slug, answers in state.items()
-            if any((a := model.question_by_slug[slug].answer(answer)) is not None and a.no_evidence for answer in answers)
+            if slug in model.question_by_slug
+            and any((a := model.question_by_slug[slug].answer(answer)) is not None and a.no_evidence for answer in answers)
         ]
         return (version_id, WalkEvent.Kind.ENDED, result.leader.cause.slug, unsure)
     return None
