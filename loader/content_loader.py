@@ -428,6 +428,7 @@ class ContentWriter:
                     description=text(a.get("description", "")),
                     keywords=a.get("keywords", ""),
                     skips=", ".join(a.get("skips", [])),
+                    explained_by=", ".join(a.get("explained_by", [])),
                     advice=text(a.get("advice", "")),
                 )
                 for cause_slug, word in a.get("marks", {}).items():

@@ -6,7 +6,7 @@ Shared by the contradiction tests over every outcome and the random walks.
 import re
 
 from tests.pagetext import read_page
-from troubleshooter.diagnosis import Model, State
+from troubleshooter.diagnosis import Model, State, is_consequence
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -30,13 +30,28 @@ def contradictions(model: Model, cause: str, html: str, state: State | None = No
     """Sign texts, labels and advice on the page that speak against `cause`, and tests asked again."""
     text = read_page(outcome_region(html))[0]
     found = []
+
+    def texts_of(answer) -> str:
+        return " ".join(read_page(f"{answer.obj.description} {answer.obj.advice}")[0].split())
+
+    # What the page may say anyway: the texts of the answers the owner gave that don't speak against
+    # the cause (a sentence they share with another answer is theirs too).
+    allowed = " ".join(
+        texts_of(a)
+        for q in model.questions
+        for a in q.evidence_answers
+        if a.slug in (state or {}).get(q.slug, ()) and a.marks.get(cause, 0) >= 0
+    )
     for question in model.questions:
         for answer in question.evidence_answers:
-            if answer.marks.get(cause, 0) >= 0:
-                continue
-            texts = " ".join(read_page(f"{answer.obj.description} {answer.obj.advice}")[0].split())
-            pieces = [answer.label, *(s for s in SENTENCE.split(texts) if len(s) > 25)]
-            found += [f"{answer.question}={answer.slug}: {piece!r}" for piece in pieces if piece and piece in text]
+            if answer.marks.get(cause, 0) >= 0 or (state is not None and is_consequence(answer, state)):
+                continue  # a consequence of another answer (a battery the lock ran flat) is no rival sign
+            pieces = [answer.label, *(s for s in SENTENCE.split(texts_of(answer)) if len(s) > 25)]
+            found += [
+                f"{answer.question}={answer.slug}: {piece!r}"
+                for piece in pieces
+                if piece and piece in text and piece not in allowed
+            ]
     # "The test that tells them apart" never asks what the owner already answered.
     region = outcome_region(html)
     found += [f"asks {slug} again" for slug in state or {} if f"ask={slug}&" in region or f'ask={slug}"' in region]

@@ -400,3 +400,17 @@ def test_an_owner_who_cant_get_into_the_car_is_not_asked_to_press_the_button_or_
     assert "How the causes compare" in text_of(response), prompts
     assert not any("rubber button" in prompt or "get to the lock" in prompt for prompt in prompts), prompts
     assert "The car's battery is flat" in text_of(response)
+
+
+def test_a_battery_the_lock_ran_flat_leads_to_the_switch_with_charge_the_battery_first(client, content):
+    # A dead car alone: the flat battery.
+    alone = text_of(get(client, "signs=answered&signs=no-power&remote=remote-dead&starts=dark"))
+    assert "Probably not the boot lock: the car's battery is flat" in alone
+    # A dead car and a lock that kept locking and unlocking by itself: one fault, the switch, whose
+    # consequence (the flat battery) comes first in what to do, with the worry about the key answered.
+    page = get(client, "signs=answered&signs=locks-by-itself&signs=no-power")
+    text = text_of(page)
+    assert "The microswitch or the rubber button over it has failed" in text
+    what_to_do = text.split("What to do now")[1]
+    assert what_to_do.index("Charge the battery first") < what_to_do.index("Safety first")
+    assert "re-paired at home" in what_to_do and "re-registers the key" in what_to_do

@@ -400,7 +400,7 @@ class CauseAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 1
-    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "skips", "advice"]
+    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "skips", "explained_by", "advice"]
     prepopulated_fields = {"slug": ["label"]}
     show_change_link = True
 

@@ -94,6 +94,9 @@ class AnswerNode:
     keywords: str = ""
     # Questions an owner who gives this answer can't do now ("I can't get into the car": no "press the button").
     skips: tuple[str, ...] = ()
+    # Answers of the same question that explain this one: given with one of them, it is a
+    # consequence (a battery run flat by a lock that cycled itself), not evidence of a rival cause.
+    explained_by: tuple[str, ...] = ()
     obj: object = field(default=None, compare=False, repr=False)
 
     @property
@@ -245,6 +248,11 @@ def is_answered(question: QuestionNode, state: State) -> bool:
     return CHECKLIST_ANSWERED in given if question.is_checklist else bool(given)
 
 
+def is_consequence(answer: AnswerNode, state: State) -> bool:
+    """Given with an answer that explains it: it tells nothing of its own about the causes."""
+    return any(slug in state.get(answer.question, ()) for slug in answer.explained_by)
+
+
 def given_answers(model: Model, state: State) -> list[AnswerNode]:
     return [
         answer
@@ -308,7 +316,7 @@ def rank(model: Model, state: State) -> list[CauseScore]:
     """
     strongest: dict[tuple[str, str], Evidence] = {}
     for answer in given_answers(model, state):
-        if answer.no_evidence:
+        if answer.no_evidence or is_consequence(answer, state):
             continue
         for cause_slug, effect in answer.marks.items():
             if effect == NO_SIGN or cause_slug not in model.cause_by_slug:
@@ -735,6 +743,12 @@ def check_model(model: Model) -> list[str]:
                 _("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question_name(question)}
             )
         for answer in question.answers:
+            for slug in answer.explained_by:
+                if question.answer(slug) is None or slug == answer.slug:
+                    faults.append(
+                        _("Answer “%(a)s” of “%(q)s” is a consequence of “%(s)s”, which is not another answer of that question")
+                        % {"a": answer.slug, "q": question_name(question), "s": slug}
+                    )
             for slug in answer.skips:
                 if slug not in model.question_by_slug or slug == question.slug:
                     faults.append(

@@ -251,6 +251,17 @@ class Answer(models.Model):
             "a “can you get to …” question skips every test behind it."
         ),
     )
+    explained_by = models.CharField(
+        _("a consequence of"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Addresses (slugs) of other answers to this question, comma-separated, that explain this one: an owner "
+            "who gives both has one fault, not two. For example a battery run flat by a boot lock that kept "
+            "locking and unlocking by itself: “can't get in” is then a consequence, its marks don't count, and "
+            "its advice (charge the battery first) shows on the outcome."
+        ),
+    )
     advice = models.TextField(
         _("advice for owners who give this answer"),
         blank=True,

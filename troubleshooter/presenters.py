@@ -24,6 +24,7 @@ from troubleshooter.diagnosis import (
     canonical_state,
     causes_without_verdict,
     distinguishing_question,
+    is_consequence,
     quickest_checks,
     rank,
     state_pairs,
@@ -239,11 +240,14 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
             if e.effect < 0
         ],
         # Advice for what this owner said, first: a boot that opens by itself needs safety before repair.
+        # A consequence's advice too (a battery the lock ran flat: charge it first), whatever its marks.
         "answer_advice": [
             answer.obj.advice
-            for _question, answers in result.answered
-            for answer in answers
-            if answer.obj.advice and answer.marks.get(leader.cause.slug, 0) >= 0
+            for answer in sorted(
+                (a for _question, answers in result.answered for a in answers),
+                key=lambda a: not is_consequence(a, result.state),  # what the car needs first, first
+            )
+            if answer.obj.advice and (answer.marks.get(leader.cause.slug, 0) >= 0 or is_consequence(answer, result.state))
         ],
         # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
         "behind_trim": any(access_granted(model, result.state).values()),

@@ -73,6 +73,7 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
                 marks=marks.get(a.pk, {}),
                 keywords=a.keywords,
                 skips=slug_list(a.skips),
+                explained_by=slug_list(a.explained_by),
                 obj=a,
             )
         )
