@@ -104,3 +104,17 @@ def test_load_content_refuses_an_unknown_mark_word(empty_database, fixtures_copy
     )
     with pytest.raises(ContentError, match="unknown mark 'very'"):
         load_content(broken)
+
+
+def test_the_check_names_a_how_to_shared_by_questions_that_ask_different_things(content):
+    from guides.models import RepairGuide
+    from troubleshooter.models import DiagnosisVersion, Question
+    from troubleshooter.services import check_version, copy_version
+
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"), note="shared how-to")
+    assert not [f for f in check_version(draft) if "the same how-to" in f]  # the live content: none shared
+    bridge = Question.objects.get(version=draft, slug="bridge")
+    Question.objects.filter(version=draft, slug="wires").update(how_to_guide=bridge.how_to_guide)
+    guide = RepairGuide.objects.get(pk=bridge.how_to_guide_id)
+    fault = f"show the same how-to “{guide.title}”"
+    assert any(fault in f and "Bridge the two wires" in f and "Look at the wires" in f for f in check_version(draft))

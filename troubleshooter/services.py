@@ -51,10 +51,21 @@ def check_version(version: DiagnosisVersion) -> list[str]:
                 faults.append(
                     _("Cause “%(c)s” links the guide “%(g)s” of another problem") % {"c": cause.name, "g": link.guide.title}
                 )
+    sharing: dict[int, list] = {}
     for node in model.questions:
         guide = node.obj.how_to_guide
         if guide is not None and guide.status != RepairGuide.Status.PUBLISHED:
             faults.append(_("Question “%(q)s” shows the how-to of the draft guide “%(g)s”") % {"q": node.slug, "g": guide.title})
+        if guide is not None:
+            sharing.setdefault(guide.pk, []).append(node.obj)
+    # "How do I check this?" is about its own question: two questions that ask different things
+    # showing one guide send an owner through a test that isn't the one asked.
+    for questions in sharing.values():
+        if len(questions) > 1:
+            faults.append(
+                _("Questions %(qs)s show the same how-to “%(g)s”: give each its own, or explain it in the question's help")
+                % {"qs": ", ".join(f"“{q.prompt}”" for q in questions), "g": questions[0].how_to_guide.title}
+            )
     return faults
 
 
