@@ -22,8 +22,11 @@ def report(content):
 def test_the_table_is_split_into_tuning_and_held_out_with_public_sources(content):
     situations = list(Situation.objects.all())
     assert len(situations) >= 25
-    held_out = [s for s in situations if s.held_out]
-    assert abs(len(held_out) - len(situations) / 2) <= 1
+    # The first table was split in half before tuning; a second group (slugs "r…"), researched
+    # later, is held out whole.
+    first = [s for s in situations if not s.slug.startswith("r")]
+    assert abs(len([s for s in first if s.held_out]) - len(first) / 2) <= 1
+    assert all(s.held_out for s in situations if s.slug.startswith("r"))
     assert all(s.source_url.startswith(("http://", "https://")) for s in situations)
     # Look-alike faults are in the table too, not only the boot lock.
     assert {"flat-battery", "remote-or-immobiliser", "central-electrics", "other-release"} <= {
@@ -101,3 +104,34 @@ def test_every_lookalike_is_reachable_from_the_checklist(content):
             for extra in ({}, fitting)
         }
         assert cause in endings, (cause, endings)
+
+
+def test_an_owners_yes_it_solved_it_is_a_candidate_until_an_editor_approves_it(admin_client, content, capsys):
+    from django.urls import reverse
+
+    from troubleshooter.models import Cause
+    from troubleshooter.services import record_feedback
+    from troubleshooter.situations import version_report
+
+    cause = Cause.objects.get(version__status="published", slug="microswitch-failed")
+    record_feedback(cause, True, "signs=answered&signs=torn-rubber", client="a")
+    candidate = Situation.objects.get(approved=False)
+    assert candidate.expected_cause == "microswitch-failed" and candidate.kind == "owner-confirmed"
+    before = version_report(cause.version)
+    assert candidate.slug not in {r.situation.slug for r in before.runs}  # not in the table yet
+    # Taken back before approval: gone.
+    record_feedback(cause, False, "signs=answered&signs=torn-rubber", client="a")
+    assert not Situation.objects.filter(slug=candidate.slug).exists()
+    record_feedback(cause, True, "signs=answered&signs=torn-rubber", client="a")
+    candidate = Situation.objects.get(approved=False)
+    admin_client.post(
+        reverse("admin:troubleshooter_situation_changelist"), {"action": "approve", "_selected_action": [candidate.pk]}
+    )
+    report = version_report(cause.version)
+    assert [r.situation.slug for r in report.confirmed] == [candidate.slug]
+    # Reported apart: the researched held-out figure is unchanged.
+    assert report.accuracy(report.part(held_out=True)) == before.accuracy(before.part(held_out=True))
+    call_command("run_situations", PROBLEM)
+    assert (
+        "owners' confirmations on the site (approved; apart: owners confirm what they were told): 1/1" in capsys.readouterr().out
+    )

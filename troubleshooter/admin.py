@@ -6,6 +6,7 @@ it as one; the live version is read-only here, so owners never see a change half
 The editors' own screens (one grid of causes x answers, previews) build on this.
 """
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +23,7 @@ from core.history import HistoryAdmin
 from core.illustrations import IllustrationChoiceMixin
 from core.ordering import MoveUpDownMixin
 from core.pictures import PictureFormMixin
+from core.revisions import keep_baseline
 from guides.models import RepairGuide
 from problems.models import Problem
 from troubleshooter import services
@@ -436,8 +438,21 @@ class AnswerAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
 
 @admin.register(Situation)
 class SituationAdmin(HistoryAdmin):
-    list_display = ["slug", "problem", "expected_cause", "held_out"]
-    list_filter = ["problem", "held_out", "expected_cause"]
+    list_display = ["slug", "problem", "expected_cause", "kind", "held_out", "approved"]
+    list_filter = ["problem", "approved", "kind", "held_out", "expected_cause"]
+    actions = ["approve"]
+
+    @admin.action(description=_("Add the selected owners' confirmations to the table"), permissions=["change"])
+    def approve(self, request, queryset):
+        items = list(queryset.filter(approved=False))
+        keep_baseline(items, request.user)
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Approved for the table"))
+            for situation in items:
+                situation.approved = True
+                situation.save(update_fields=["approved"])
+        self.message_user(request, _("%(n)d situation(s) added to the table.") % {"n": len(items)})
 
 
 @admin.register(LegacyAnswer)

@@ -340,13 +340,19 @@ class LegacyAnswer(models.Model):
         return f"{self.question}/{self.answer} → {self.sets or self.next_question}"
 
 
+OWNER_CONFIRMED = "owner-confirmed"
+
+
 class Situation(models.Model):
-    """A real owner's situation, from a public report that says what fixed the car: a test case for the diagnosis."""
+    """A real owner's situation, from a public report that says what fixed the car (or an owner's
+    confirmation on this site, once an editor approves it): a test case for the diagnosis."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="situations", verbose_name=_("problem"))
     slug = models.SlugField(_("slug"), max_length=80)
     words = models.TextField(_("in the owner's words"))
-    source_url = models.URLField(_("public source"), max_length=500)
+    source_url = models.URLField(
+        _("public source"), max_length=500, blank=True, help_text=_("Empty for an owner's confirmation on this site.")
+    )
     answers = models.CharField(
         _("answers such an owner gives"),
         max_length=500,
@@ -362,8 +368,17 @@ class Situation(models.Model):
             ("garage-pattern", _("A garage page tying a sign to a cause")),
             ("article", _("The Carnews article's own test")),
             ("other-car", _("An owner's report on another car with the same kind of boot lock")),
+            (OWNER_CONFIRMED, _("An owner's “Yes, it solved it” on this site")),
         ],
         default="owner-report",
+    )
+    approved = models.BooleanField(
+        _("in the table"),
+        default=True,
+        help_text=_(
+            "An owner's confirmation on this site is a candidate until an editor approves it: owners mostly confirm "
+            "what the site told them, so approved ones are reported apart from the researched rows."
+        ),
     )
     expected_cause = models.SlugField(_("what fixed it (cause)"), max_length=80)
     held_out = models.BooleanField(_("held out"), default=False, help_text=_("Not used for tuning: the honest test."))

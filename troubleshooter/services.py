@@ -19,7 +19,19 @@ from core.revisions import keep_baseline
 from guides.models import RepairGuide
 from problems.models import Problem
 from troubleshooter.diagnosis import check_model
-from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Feedback, Mark, Question, UnknownWords, WalkEvent
+from troubleshooter.models import (
+    OWNER_CONFIRMED,
+    Answer,
+    Cause,
+    CauseGuide,
+    DiagnosisVersion,
+    Feedback,
+    Mark,
+    Question,
+    Situation,
+    UnknownWords,
+    WalkEvent,
+)
 from troubleshooter.selectors import diagnosis_model, draft_version
 
 logger = logging.getLogger(__name__)
@@ -139,13 +151,38 @@ def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
 
 
 def record_feedback(cause: Cause, solved: bool, answers: str = "", client: str = "") -> Feedback:
-    """Store an owner's answer; the same browser answering again for the same cause changes its answer."""
+    """Store an owner's answer; the same browser answering again for the same cause changes its answer.
+    "Yes, it solved it" after answering the questions becomes a candidate owner situation."""
     if not client:
-        return Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
-    feedback, _created = Feedback.objects.update_or_create(
-        cause=cause, client=client, defaults={"solved": solved, "answers": answers[:1000]}
-    )
+        feedback = Feedback.objects.create(cause=cause, solved=solved, answers=answers[:1000])
+    else:
+        feedback, _created = Feedback.objects.update_or_create(
+            cause=cause, client=client, defaults={"solved": solved, "answers": answers[:1000]}
+        )
+    confirmed_situation(feedback)
     return feedback
+
+
+def confirmed_situation(feedback: Feedback) -> None:
+    """An owner's confirmation as a candidate situation, for an editor to approve (or gone, if
+    they took it back before it was approved)."""
+    problem = feedback.cause.version.problem
+    slug = f"confirmed-{feedback.pk}"
+    if not (feedback.solved and feedback.answers):
+        Situation.objects.filter(problem=problem, slug=slug, approved=False).delete()
+        return
+    Situation.objects.update_or_create(
+        problem=problem,
+        slug=slug,
+        defaults={
+            "kind": OWNER_CONFIRMED,
+            "words": _("An owner confirmed on this site that this solved it."),
+            "answers": feedback.answers[:500],
+            "expected_cause": feedback.cause.slug,
+            "approved": False,
+            "held_out": False,
+        },
+    )
 
 
 # Walks are counted on the busiest pages, from the page cache too: one INSERT per page would

@@ -19,7 +19,7 @@ from troubleshooter.diagnosis import (
     query_pairs,
     quickest_checks,
 )
-from troubleshooter.models import DiagnosisVersion, Situation
+from troubleshooter.models import OWNER_CONFIRMED, DiagnosisVersion, Situation
 from troubleshooter.selectors import diagnosis_model
 
 
@@ -62,7 +62,13 @@ class SituationReport:
     runs: list[SituationRun]
 
     def part(self, held_out: bool) -> list[SituationRun]:
-        return [r for r in self.runs if r.situation.held_out == held_out]
+        """The researched rows, tuning or held out (owners' confirmations on the site apart)."""
+        return [r for r in self.runs if r.situation.held_out == held_out and r.situation.kind != OWNER_CONFIRMED]
+
+    @property
+    def confirmed(self) -> list[SituationRun]:
+        """Owners' "Yes, it solved it" that an editor approved: they mostly confirm what the site said."""
+        return [r for r in self.runs if r.situation.kind == OWNER_CONFIRMED]
 
     @staticmethod
     def accuracy(runs: list[SituationRun]) -> tuple[int, int]:
@@ -139,7 +145,7 @@ class SituationChange:
 
 def version_report(version: DiagnosisVersion) -> SituationReport:
     """Every situation of the version's problem, walked on that version."""
-    return run_situations(diagnosis_model(version), Situation.objects.filter(problem=version.problem))
+    return run_situations(diagnosis_model(version), Situation.objects.filter(problem=version.problem, approved=True))
 
 
 def compare_with_live(version: DiagnosisVersion) -> tuple[SituationReport, list[SituationChange]]:

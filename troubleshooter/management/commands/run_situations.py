@@ -38,6 +38,10 @@ class Command(BaseCommand):
             right, total = report.accuracy(report.part(held_out))
             share = f"{100 * right / total:.0f}%" if total else "-"
             out(f"  {label}: {right}/{total} end on what fixed the car ({share})")
+        confirmed = report.confirmed
+        if confirmed:
+            right, total = report.accuracy(confirmed)
+            out(f"  owners' confirmations on the site (approved; apart: owners confirm what they were told): {right}/{total}")
         held = report.part(held_out=True)
         scores = "; ".join(f"{kind} {n}" for kind, n in report.scores(held).items())
         out(f"  held out, scored for honesty: {scores}; confident and wrong {report.confident_wrong(held)}/{len(held)}")
