@@ -429,6 +429,7 @@ class ContentWriter:
                     keywords=a.get("keywords", ""),
                     skips=", ".join(a.get("skips", [])),
                     explained_by=", ".join(a.get("explained_by", [])),
+                    same_as=", ".join(a.get("same_as", [])),
                     advice=text(a.get("advice", "")),
                 )
                 for cause_slug, word in a.get("marks", {}).items():

@@ -118,3 +118,21 @@ def test_the_check_names_a_how_to_shared_by_questions_that_ask_different_things(
     guide = RepairGuide.objects.get(pk=bridge.how_to_guide_id)
     fault = f"show the same how-to “{guide.title}”"
     assert any(fault in f and "Bridge the two wires" in f and "Look at the wires" in f for f in check_version(draft))
+
+
+def test_the_check_names_answers_of_two_questions_that_share_owners_words_without_a_link(content):
+    from troubleshooter.models import Answer, DiagnosisVersion
+    from troubleshooter.services import check_version, copy_version
+
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"), note="overlap")
+    assert not [f for f in check_version(draft) if "share the owners' words" in f]
+    Answer.objects.filter(question__version=draft, question__slug="button", slug="click-stays-shut").update(
+        keywords="hear a click", same_as=""
+    )
+    faults = check_version(draft)
+    assert any("share the owners' words “hear a click” but are not linked as the same fact" in f for f in faults)
+    # Linked as the same fact: no fault.
+    Answer.objects.filter(question__version=draft, question__slug="button", slug="click-stays-shut").update(
+        same_as="signs/click-stays-shut"
+    )
+    assert not [f for f in check_version(draft) if "share the owners' words" in f]

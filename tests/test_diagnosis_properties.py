@@ -117,3 +117,21 @@ def test_no_it_did_not_solve_it_never_lands_the_owner_on_that_cause_again(client
         # The walk from there, answered at random, ends elsewhere.
         result, _steps = walk_with(model, lambda n: rng.randrange(n), state=start)
         assert result.leader.cause.slug not in tried, (tried, result.state)
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_no_question_asks_again_what_the_owner_said_in_other_words(model, seed):
+    rng = random.Random(seed)
+    state = {}
+    for _step in range(len(model.questions) + 1):
+        result = evaluate(model, state)
+        if result.finished:
+            return
+        question = result.question
+        given = {f"{q}/{a}" for q, answers in state.items() for a in answers}
+        assert not any(given & set(answer.same_as) for answer in question.answers), (question.slug, state)
+        if question.is_checklist:
+            answers = [CHECKLIST_ANSWERED, *(a.slug for a in question.evidence_answers if rng.random() < 0.3)]
+        else:
+            answers = [rng.choice(question.answers).slug]
+        state = canonical_state(model, with_answer(state, question, answers))

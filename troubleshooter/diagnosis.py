@@ -97,6 +97,9 @@ class AnswerNode:
     # Answers of the same question that explain this one: given with one of them, it is a
     # consequence (a battery run flat by a lock that cycled itself), not evidence of a rival cause.
     explained_by: tuple[str, ...] = ()
+    # Answers of other questions that state the same fact ("question/answer"): given one, the
+    # other's question is answered too, and never asked ("no click" ticked, then "press the button").
+    same_as: tuple[str, ...] = ()
     obj: object = field(default=None, compare=False, repr=False)
 
     @property
@@ -246,6 +249,18 @@ def is_answered(question: QuestionNode, state: State) -> bool:
     if given is None:
         return False
     return CHECKLIST_ANSWERED in given if question.is_checklist else bool(given)
+
+
+def said_already(model: Model, state: State, question: QuestionNode) -> bool:
+    """Whether an answer the owner gave states the same fact as one of this question's answers."""
+    given = {f"{q}/{a}" for q, answers in state.items() for a in answers}
+    for answer in question.answers:
+        ref = f"{question.slug}/{answer.slug}"
+        if given & set(answer.same_as) or any(
+            ref in other.same_as for other in given_answers(model, state) if other.question != question.slug
+        ):
+            return True
+    return False
 
 
 def is_consequence(answer: AnswerNode, state: State) -> bool:
@@ -442,6 +457,8 @@ def open_questions(model: Model, state: State) -> list[QuestionNode]:
     for question in model.questions:
         if is_answered(question, state) or not question.answers or question.is_access or question.slug in impossible:
             continue
+        if not question.is_checklist and said_already(model, state, question):
+            continue
         gate = gate_of(model, question)
         if gate is not None and granted.get(gate.effort) is False:
             continue
@@ -568,6 +585,8 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
         # a gate they said they can't get through now.
         if question.slug in state or question.slug in closed or question.is_checklist or question.is_access:
             continue
+        if said_already(model, state, question):
+            continue  # the owner said it in other words: never asked again
         for answer in question.evidence_answers:
             # Through the ranking, so the group rule applies: a sign the owner already gave in
             # other words (the checklist's "no click", then the button's "no click") moves nothing.
@@ -606,8 +625,8 @@ def quickest_checks(model: Model, state: State, causes: list[CauseNode], limit: 
         if question.is_checklist or question.is_access:
             continue
         given = [question.answer(s) for s in state.get(question.slug, ())]
-        if any(a is not None and not a.no_evidence for a in given):
-            continue  # already answered with a sign
+        if any(a is not None and not a.no_evidence for a in given) or said_already(model, state, question):
+            continue  # already answered with a sign, here or in other words
         meanings = []
         for answer in question.evidence_answers:
             toward = [c for c in causes if answer.marks.get(c.slug, 0) > 0]
@@ -698,6 +717,27 @@ def find_witness(model: Model, cause: str, max_questions: int | None = None) -> 
     return search({}, 0)
 
 
+def unlinked_overlaps(model: Model) -> list[str]:
+    """Answers of different questions whose owners' words share a phrase but that are not linked
+    as the same fact: an owner's words would set both, and a question would ask again."""
+    phrases: dict[str, list[AnswerNode]] = {}
+    for question in model.questions:
+        for answer in question.evidence_answers:
+            for phrase in {" ".join(p.lower().split()) for p in answer.keywords.split(",") if p.strip()}:
+                phrases.setdefault(phrase, []).append(answer)
+    faults = []
+    for phrase, answers in sorted(phrases.items()):
+        for i, first in enumerate(answers):
+            for second in answers[i + 1 :]:
+                linked = f"{second.question}/{second.slug}" in first.same_as or f"{first.question}/{first.slug}" in second.same_as
+                if first.question != second.question and not linked:
+                    faults.append(
+                        _("Answers “%(a)s” and “%(b)s” share the owners' words “%(p)s” but are not linked as the same fact")
+                        % {"a": first.label, "b": second.label, "p": phrase}
+                    )
+    return faults
+
+
 def question_name(question: QuestionNode) -> str:
     """How editors know a question: its wording when the model came from the database."""
     return getattr(question.obj, "prompt", None) or question.slug
@@ -743,6 +783,14 @@ def check_model(model: Model) -> list[str]:
                 _("Question “%(q)s” separates no causes: none of its answers marks a cause") % {"q": question_name(question)}
             )
         for answer in question.answers:
+            for ref in answer.same_as:
+                q_slug, _sep, a_slug = ref.partition("/")
+                other_q = model.question_by_slug.get(q_slug)
+                if other_q is None or other_q is question or other_q.answer(a_slug) is None:
+                    faults.append(
+                        _("Answer “%(a)s” of “%(q)s” is the same as “%(s)s”, which is not an answer of another question")
+                        % {"a": answer.slug, "q": question_name(question), "s": ref}
+                    )
             for slug in answer.explained_by:
                 if question.answer(slug) is None or slug == answer.slug:
                     faults.append(
@@ -761,6 +809,7 @@ def check_model(model: Model) -> list[str]:
                         _("Answer “%(a)s” of “%(q)s” marks a cause of another version")
                         % {"a": answer.slug, "q": question_name(question)}
                     )
+    faults += unlinked_overlaps(model)
     if model.first_question and model.first_question not in model.question_by_slug:
         faults.append(_("The first question is not part of this version"))
     for cause in model.causes:

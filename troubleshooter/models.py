@@ -251,6 +251,16 @@ class Answer(models.Model):
             "a “can you get to …” question skips every test behind it."
         ),
     )
+    same_as = models.CharField(
+        _("the same fact as"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Answers of other questions that say the same thing, as question/answer addresses, comma-separated "
+            "(for example “signs/no-click” on “press the button: nothing”): an owner who gave one is never asked "
+            "the other's question."
+        ),
+    )
     explained_by = models.CharField(
         _("a consequence of"),
         max_length=300,

@@ -74,6 +74,7 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
                 keywords=a.keywords,
                 skips=slug_list(a.skips),
                 explained_by=slug_list(a.explained_by),
+                same_as=slug_list(a.same_as),
                 obj=a,
             )
         )
