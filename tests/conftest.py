@@ -229,3 +229,17 @@ def pytest_runtest_setup(item):
     missing = " ".join(name for name, path in programs.items() if not path.exists())
     if missing:
         pytest.skip(f"not installed: {missing} (Debian: apt-get install {missing}); multi-server tests skipped")
+
+
+@pytest.fixture(params=["javascript", "no-javascript"])
+def owner(request, browser, live_server, live_content, console_errors):
+    """An owner's phone, with JavaScript on, then off: every step must work both ways."""
+    context = browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=request.param == "javascript"
+    )
+    page = context.new_page()
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    page.javascript = request.param == "javascript"
+    yield page
+    context.close()
+    assert console_errors == []

@@ -24,20 +24,6 @@ NO_CLICK = "Nothing happens when I press the boot button: no click"
 FUEL_FLAP = "It's the fuel flap or the bonnet that won't open, not the boot"
 
 
-@pytest.fixture(params=["javascript", "no-javascript"])
-def owner(request, browser, live_server, live_content, console_errors):
-    """A phone with JavaScript on, then off."""
-    context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=request.param == "javascript"
-    )
-    page = context.new_page()
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
-    page.javascript = request.param == "javascript"
-    yield page
-    context.close()
-    assert console_errors == []
-
-
 def start(page: Page, live_server):
     page.goto(live_server.url)
     page.get_by_role("link", name=re.compile("Find the cause")).tap()

@@ -414,3 +414,14 @@ def test_a_battery_the_lock_ran_flat_leads_to_the_switch_with_charge_the_battery
     what_to_do = text.split("What to do now")[1]
     assert what_to_do.index("Charge the battery first") < what_to_do.index("Safety first")
     assert "re-paired at home" in what_to_do and "re-registers the key" in what_to_do
+
+
+def test_every_quick_check_on_a_page_without_a_verdict_asks_its_question(client, content):
+    query = "signs=answered&remote=not-tried&starts=not-sure&button=cannot&behind-trim=not-now"
+    html = get(client, query).content.decode()
+    checks = html.split("The quickest checks, easiest first")[1].split("The most common causes")[0]
+    links = [href.replace("&amp;", "&") for href in re.findall(r'<a class="button secondary" href="([^"]+)"', checks)]
+    assert links
+    for link in links:
+        asked = client.get(link)
+        assert asked.status_code == 200 and '<h2 id="question-title"' in asked.content.decode(), link

@@ -129,3 +129,22 @@ def test_a_sign_the_owner_unticked_is_not_ticked_again_by_the_same_words(client,
     # The owner unticks it, types the same words again, and sends the checklist.
     again = client.post(WORDS_URL, {"signs": ["answered"], "words": words, "w": token})["Location"]
     assert "no-power" not in again
+
+
+def test_past_the_limit_nothing_is_kept_but_the_owner_is_still_told(client, content, settings):
+    settings.OWNER_WORDS_RATE_LIMIT = (0, 3600)
+    response = post(client, "a grinding noise since the frost")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise since the frost”" in (
+        text_of(response)
+    )
+    assert not TypedWords.objects.exists() and not UnknownWords.objects.exists()
+
+
+def test_a_battery_run_flat_by_the_lock_in_words_is_not_sent_away_from_the_boot_lock(client, content):
+    from troubleshooter.presenters import search_context
+
+    words = "boot keeps locking and unlocking by itself, drained my battery flat"
+    assert not search_context(words)["points_away"]
+    location = post(client, words)["Location"]
+    assert "The microswitch or the rubber button over it has failed" in text_of(client.get(location))

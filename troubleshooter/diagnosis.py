@@ -264,8 +264,13 @@ def said_already(model: Model, state: State, question: QuestionNode) -> bool:
 
 
 def is_consequence(answer: AnswerNode, state: State) -> bool:
-    """Given with an answer that explains it: it tells nothing of its own about the causes."""
-    return any(slug in state.get(answer.question, ()) for slug in answer.explained_by)
+    """Given with an answer that explains it (an answer of its own question, or "question/answer"):
+    it tells nothing of its own about the causes."""
+    for ref in answer.explained_by:
+        question, _sep, slug = ref.rpartition("/")
+        if slug in state.get(question or answer.question, ()):
+            return True
+    return False
 
 
 def given_answers(model: Model, state: State) -> list[AnswerNode]:
@@ -549,7 +554,9 @@ def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
     ranking = rank(model, state)
     answered = [(q, [a for s in state[q.slug] if (a := q.answer(s)) is not None]) for q in model.questions if q.slug in state]
     candidates = open_questions(model, state)
-    if ask and (asked := model.question_by_slug.get(ask)) in candidates:
+    # A question asked for by name (to change an answer, or "I've checked: answer it") is asked,
+    # even one a gate or an earlier "not now" had closed: the owner says they can answer it now.
+    if ask and (asked := model.question_by_slug.get(ask)) is not None and not is_answered(asked, state):
         return Result(state, ranking, asked, False, answered)
     # A checklist the owner began from a sign link is finished before anything else.
     started = [q for q in candidates if q.slug in state]
@@ -791,11 +798,13 @@ def check_model(model: Model) -> list[str]:
                         _("Answer “%(a)s” of “%(q)s” is the same as “%(s)s”, which is not an answer of another question")
                         % {"a": answer.slug, "q": question_name(question), "s": ref}
                     )
-            for slug in answer.explained_by:
-                if question.answer(slug) is None or slug == answer.slug:
+            for ref in answer.explained_by:
+                q_slug, _sep, slug = ref.rpartition("/")
+                explaining = model.question_by_slug.get(q_slug or question.slug)
+                if explaining is None or explaining.answer(slug) is None or (explaining is question and slug == answer.slug):
                     faults.append(
-                        _("Answer “%(a)s” of “%(q)s” is a consequence of “%(s)s”, which is not another answer of that question")
-                        % {"a": answer.slug, "q": question_name(question), "s": slug}
+                        _("Answer “%(a)s” of “%(q)s” is a consequence of “%(s)s”, which is not another answer of this version")
+                        % {"a": answer.slug, "q": question_name(question), "s": ref}
                     )
             for slug in answer.skips:
                 if slug not in model.question_by_slug or slug == question.slug:

@@ -266,7 +266,8 @@ class Answer(models.Model):
         max_length=300,
         blank=True,
         help_text=_(
-            "Addresses (slugs) of other answers to this question, comma-separated, that explain this one: an owner "
+            "Addresses of the answers that explain this one, comma-separated: an answer of this question (its slug) or "
+            "of another (question/answer). An owner "
             "who gives both has one fault, not two. For example a battery run flat by a boot lock that kept "
             "locking and unlocking by itself: “can't get in” is then a consequence, its marks don't count, and "
             "its advice (charge the battery first) shows on the outcome."

@@ -136,6 +136,14 @@ def keep(problem, text: str, reading: Reading) -> str:
     return token
 
 
+def unkept(problem, text: str, reading: Reading) -> TypedWords:
+    """What the next screen shows of the words, not stored (past the limit of words kept)."""
+    unknown = strip_personal_data(reading.unknown).replace(REMOVED, "").strip()
+    return TypedWords(
+        token="", problem=problem, text=strip_personal_data(text), matched=state_query(reading.typed), unknown=unknown
+    )
+
+
 def remember_unknown(problem, unknown: str, example: str, now) -> None:
     key = " ".join(sorted({stem(w) for w in words_of(unknown)}))[:300]
     kept_days = datetime.timedelta(days=settings.OWNER_WORDS_KEPT_DAYS)

@@ -204,8 +204,12 @@ def diagnosis_words(request, slug):
         reading = owner_words.read(model, problem, state, text, earlier=owner_words.typed_pairs(earlier))
         state = reading.state
         limit, window = settings.OWNER_WORDS_RATE_LIMIT
-        if ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
-            token = owner_words.keep(problem, text, reading)
+        if not ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
+            # Past the limit nothing is kept, but the owner is still told what their words set and
+            # what the site did not understand: on this answer itself, not on a page to come back to.
+            unkept = owner_words.unkept(problem, text, reading)
+            return diagnosis_step(request, problem, model, preview, state, words=unkept)
+        token = owner_words.keep(problem, text, reading)
     if request.htmx:
         # The next step at once (one request on a slow line), its address pushed.
         return diagnosis_step(request, problem, model, preview, state, words=owner_words.kept(problem, token))

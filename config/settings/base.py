@@ -258,9 +258,10 @@ GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
 # Words owners typed that the diagnosis did not know, for the editors: kept this long after they
 # were last typed (troubleshooter.owner_words). What each owner typed is kept for a day only.
 OWNER_WORDS_KEPT_DAYS = int(os.environ.get("OWNER_WORDS_KEPT_DAYS", "180"))
-# Words kept per client and window (count, seconds); past it the words still set answers, unkept.
+# Words kept per client and window (count, seconds): high, since owners behind one carrier address
+# share it; past it the words still set answers and the owner is told, but nothing is kept.
 OWNER_WORDS_RATE_LIMIT = (
-    int(os.environ.get("OWNER_WORDS_RATE_LIMIT", "30")),
+    int(os.environ.get("OWNER_WORDS_RATE_LIMIT", "200")),
     int(os.environ.get("OWNER_WORDS_RATE_WINDOW_SECONDS", "3600")),
 )
 # How many proxies (load balancer, CDN) stand in front of the app servers, each appending the
