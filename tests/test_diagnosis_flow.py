@@ -425,3 +425,13 @@ def test_every_quick_check_on_a_page_without_a_verdict_asks_its_question(client,
     for link in links:
         asked = client.get(link)
         assert asked.status_code == 200 and '<h2 id="question-title"' in asked.content.decode(), link
+
+
+def test_frost_says_let_it_thaw_first_and_no_part_is_named_from_frost_alone(client, content):
+    text = text_of(get(client, "signs=answered&signs=frost&remote=not-tried&starts=not-sure&button=cannot&behind-trim=not-now"))
+    assert "Your answers don't point to one cause yet" in text
+    assert text.index("Let it thaw first") < text.index("The quickest checks, easiest first")
+    # Frost with a sign that points to a cause: the verdict, with "thaw first" before anything else.
+    outcome = text_of(get(client, "signs=answered&signs=worse-in-wet-weather&signs=frost&signs=torn-rubber&remote=doors-work"))
+    what_to_do = outcome.split("What to do now")[1]
+    assert what_to_do.index("Let it thaw first") < what_to_do.index("If the boot won't open right now")

@@ -133,11 +133,9 @@ def test_a_sign_the_owner_unticked_is_not_ticked_again_by_the_same_words(client,
 
 def test_past_the_limit_nothing_is_kept_but_the_owner_is_still_told(client, content, settings):
     settings.OWNER_WORDS_RATE_LIMIT = (0, 3600)
-    response = post(client, "a grinding noise since the frost")
+    response = post(client, "a grinding noise")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise since the frost”" in (
-        text_of(response)
-    )
+    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise”" in (text_of(response))
     assert not TypedWords.objects.exists() and not UnknownWords.objects.exists()
 
 

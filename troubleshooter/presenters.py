@@ -128,6 +128,8 @@ def no_verdict_context(problem, model: Model, result: Result, url) -> dict:
     checks = quickest_checks(model, result.state, [score.cause for score in shown])
     return {
         "no_verdict": {
+            # What the owner's own answers say to do first, whatever the cause (frost: let it thaw).
+            "advice": [a.obj.advice for _question, answers in result.answered for a in answers if a.obj.advice],
             "causes": [{"cause": score.cause.obj, "percent": score.percent} for score in shown],
             "from_answers": result.from_answers,
             "checks": [
