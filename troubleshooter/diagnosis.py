@@ -253,14 +253,10 @@ def is_answered(question: QuestionNode, state: State) -> bool:
 
 def said_already(model: Model, state: State, question: QuestionNode) -> bool:
     """Whether an answer the owner gave states the same fact as one of this question's answers."""
-    given = {f"{q}/{a}" for q, answers in state.items() for a in answers}
-    for answer in question.answers:
-        ref = f"{question.slug}/{answer.slug}"
-        if given & set(answer.same_as) or any(
-            ref in other.same_as for other in given_answers(model, state) if other.question != question.slug
-        ):
-            return True
-    return False
+    given = [a for a in given_answers(model, state) if a.question != question.slug]
+    given_refs = {f"{a.question}/{a.slug}" for a in given}
+    linked_to = {ref for a in given for ref in a.same_as}
+    return any(given_refs & set(answer.same_as) or f"{question.slug}/{answer.slug}" in linked_to for answer in question.answers)
 
 
 def is_consequence(answer: AnswerNode, state: State) -> bool:

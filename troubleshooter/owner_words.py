@@ -21,7 +21,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from troubleshooter.diagnosis import Model, State, canonical_state, query_pairs, state_query
+from troubleshooter.diagnosis import (
+    AnswerNode,
+    Model,
+    QuestionNode,
+    State,
+    canonical_state,
+    given_answers,
+    query_pairs,
+    state_query,
+)
 from troubleshooter.matching import MAX_TEXT, contradicts, read_words, stem, words_of
 from troubleshooter.models import TypedWords, UnknownWords
 
@@ -91,6 +100,16 @@ def unknown_words(problem, text: str, leftover: set[str]) -> str:
     return ", ".join(dict.fromkeys(runs))
 
 
+def clashes(question: QuestionNode, answer: AnswerNode, other: AnswerNode) -> bool:
+    """Whether a typed answer and one the owner gave can't both be true: another answer of a
+    single-choice question, another sign of the same root, or one that contradicts it."""
+    if (other.question, other.slug) == (answer.question, answer.slug):
+        return False
+    if other.question == answer.question and not question.is_checklist:
+        return True
+    return not other.no_evidence and (other.evidence_group == answer.evidence_group or contradicts(answer, other))
+
+
 def read(model: Model, problem, ticked: State, text: str, earlier: set[tuple[str, str]] = frozenset()) -> Reading:
     """`earlier`: what words typed on an earlier screen set; a sign they ticked that the owner has
     since unticked stays unticked, whatever the new words say."""
@@ -102,46 +121,32 @@ def read(model: Model, problem, ticked: State, text: str, earlier: set[tuple[str
             answer = question.answer(answer_slug)
             if (slug, answer_slug) in earlier and question.is_checklist and answer_slug not in ticked.get(slug, ()):
                 continue
-            given = [
-                a
-                for q, values in state.items()
-                if q in model.question_by_slug
-                for v in values
-                if (a := model.question_by_slug[q].answer(v))
-            ]
-            clash = any(
-                contradicts(answer, other)
-                or (other.question == slug and not question.is_checklist and other.slug != answer.slug)
-                or (other.evidence_group == answer.evidence_group and other.slug != answer.slug and not other.no_evidence)
-                for other in given
-            )
-            if not clash:
+            if not any(clashes(question, answer, other) for other in given_answers(model, state)):
                 state.setdefault(slug, [])
                 if answer_slug not in state[slug]:
                     state[slug].append(answer_slug)
     return Reading(canonical_state(model, state), typed, unknown_words(problem, text, leftover))
 
 
-def keep(problem, text: str, reading: Reading) -> str:
-    """Store what the next screen shows (and the unknown words for editors); return its token."""
-    text = strip_personal_data(text)
-    unknown = strip_personal_data(reading.unknown).replace(REMOVED, "").strip()
-    now = timezone.now()
-    token = secrets.token_urlsafe(16)
-    with transaction.atomic():
-        TypedWords.objects.filter(created_at__lt=now - TYPED_KEPT).delete()
-        TypedWords.objects.create(token=token, problem=problem, text=text, matched=state_query(reading.typed), unknown=unknown)
-        if unknown:
-            remember_unknown(problem, unknown, text, now)
-    return token
-
-
 def unkept(problem, text: str, reading: Reading) -> TypedWords:
-    """What the next screen shows of the words, not stored (past the limit of words kept)."""
+    """What the next screen shows of the words, stripped of personal data, not stored yet."""
     unknown = strip_personal_data(reading.unknown).replace(REMOVED, "").strip()
     return TypedWords(
         token="", problem=problem, text=strip_personal_data(text), matched=state_query(reading.typed), unknown=unknown
     )
+
+
+def keep(problem, text: str, reading: Reading) -> TypedWords:
+    """Store what the next screen shows (and the unknown words for editors), under a new token."""
+    words = unkept(problem, text, reading)
+    words.token = secrets.token_urlsafe(16)
+    now = timezone.now()
+    with transaction.atomic():
+        TypedWords.objects.filter(created_at__lt=now - TYPED_KEPT).delete()
+        words.save()
+        if words.unknown:
+            remember_unknown(problem, words.unknown, words.text, now)
+    return words
 
 
 def remember_unknown(problem, unknown: str, example: str, now) -> None:

@@ -24,6 +24,7 @@ from troubleshooter.diagnosis import (
     canonical_state,
     causes_without_verdict,
     distinguishing_question,
+    given_answers,
     is_consequence,
     quickest_checks,
     rank,
@@ -32,7 +33,7 @@ from troubleshooter.diagnosis import (
     with_answer,
     without,
 )
-from troubleshooter.matching import contradicts, matched_answers
+from troubleshooter.matching import matched_answers
 from troubleshooter.models import Cause, Mark
 
 BARS_SHOWN = 5
@@ -151,7 +152,8 @@ def no_verdict_context(problem, model: Model, result: Result, url) -> dict:
 
 def not_it(model: Model, state, cause_slug: str, tried: bool = True) -> dict:
     """The state with `cause_slug` marked as fixed without success (or, `tried=False`, unmarked)."""
-    causes = set(state.get(NOT_IT, ())) | {cause_slug} if tried else set(state.get(NOT_IT, ())) - {cause_slug}
+    causes = set(state.get(NOT_IT, ()))
+    causes = causes | {cause_slug} if tried else causes - {cause_slug}
     return canonical_state(model, {**without(state, NOT_IT), NOT_IT: tuple(causes)})
 
 
@@ -164,20 +166,16 @@ def word_conflicts(problem, model: Model, state, typed: set[tuple[str, str]], ur
         answer = question.answer(answer_slug) if question else None
         if answer is None or answer_slug in state.get(slug, ()):
             continue
-        for other_slug, others in state.items():
-            if other_slug not in model.question_by_slug:
-                continue
-            for other in filter(None, (model.question_by_slug[other_slug].answer(o) for o in others)):
-                same_place = other.evidence_group == answer.evidence_group or (other_slug == slug and not question.is_checklist)
-                if not other.no_evidence and (same_place or contradicts(answer, other)):
-                    instead = with_answer(without_answer(state, other), question, [*state.get(slug, ()), answer_slug])
-                    conflicts.append(
-                        {
-                            "typed": answer.obj,
-                            "given": other.obj,
-                            "use_typed_url": url(problem, state_query(canonical_state(model, instead))),
-                        }
-                    )
+        for other in given_answers(model, state):
+            if not other.no_evidence and owner_words.clashes(question, answer, other):
+                instead = with_answer(without_answer(state, other), question, [*state.get(slug, ()), answer_slug])
+                conflicts.append(
+                    {
+                        "typed": answer.obj,
+                        "given": other.obj,
+                        "use_typed_url": url(problem, state_query(canonical_state(model, instead))),
+                    }
+                )
     return conflicts
 
 
@@ -223,24 +221,8 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
         "score": leader,
         # "Why we think so": the owner's own answers that moved this cause most, in the scale's
         # words, then those that spoke against it. Never a sign they did not give.
-        "reasons": [
-            {
-                "answer": e.answer.obj,
-                "question": model.question_by_slug[e.answer.question].obj,
-                "effect": Mark.Effect(e.effect).label,
-            }
-            for e in sorted(leader.evidence, key=lambda e: -e.effect)
-            if e.effect > 0
-        ],
-        "reasons_against": [
-            {
-                "answer": e.answer.obj,
-                "question": model.question_by_slug[e.answer.question].obj,
-                "effect": Mark.Effect(e.effect).label,
-            }
-            for e in sorted(leader.evidence, key=lambda e: e.effect)
-            if e.effect < 0
-        ],
+        "reasons": reasons(model, leader, toward=True),
+        "reasons_against": reasons(model, leader, toward=False),
         # Advice for what this owner said, first: a boot that opens by itself needs safety before repair.
         # A consequence's advice too (a battery the lock ran flat: charge it first), whatever its marks.
         "answer_advice": [
@@ -280,6 +262,16 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
                 "url": url(problem, state_query(without(result.state, test.slug), **{ASK_PARAM: test.slug})),
             }
     return context
+
+
+def reasons(model: Model, score, toward: bool) -> list[dict]:
+    """The owner's answers that moved this cause, strongest first: those that point to it, or
+    those against it, in the scale's words ("Why we think so")."""
+    evidence = [e for e in score.evidence if (e.effect > 0) == toward]
+    return [
+        {"answer": e.answer.obj, "question": model.question_by_slug[e.answer.question].obj, "effect": Mark.Effect(e.effect).label}
+        for e in sorted(evidence, key=lambda e: abs(e.effect), reverse=True)
+    ]
 
 
 def feedback_step(request) -> str:

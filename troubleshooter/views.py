@@ -139,10 +139,10 @@ def diagnosis(request, slug):
     ask = ask if ask in model.question_by_slug else ""
     # An old link may carry words ("q", from the search box before): they are dropped, never kept.
     words = owner_words.kept(problem, request.GET.get(WORDS_PARAM, ""))
-    query = request.META.get("QUERY_STRING", "")
-    if query != step_query(request, state, ask, words) and not request.htmx:
+    query, canonical = request.META.get("QUERY_STRING", ""), step_query(request, state, ask, words)
+    if query != canonical and not request.htmx:
         # One URL per state (answers in one order, no tracking parameters), so caches see one page.
-        return redirect(diagnosis_url(problem, step_query(request, state, ask, words)))
+        return redirect(diagnosis_url(problem, canonical))
     return diagnosis_step(request, problem, model, preview, state, ask=ask, words=words, shown_query=query)
 
 
@@ -198,22 +198,20 @@ def diagnosis_words(request, slug):
         state = error.usable
     text = owner_words.clean(request.POST.get(WORDS_FIELD, ""))
     # Words typed on an earlier screen stay with the walk (the trail still marks what they set).
-    earlier = owner_words.kept(problem, request.POST.get(WORDS_PARAM, ""))
-    token = earlier.token if earlier else ""
+    words = owner_words.kept(problem, request.POST.get(WORDS_PARAM, ""))
     if text:
-        reading = owner_words.read(model, problem, state, text, earlier=owner_words.typed_pairs(earlier))
+        reading = owner_words.read(model, problem, state, text, earlier=owner_words.typed_pairs(words))
         state = reading.state
         limit, window = settings.OWNER_WORDS_RATE_LIMIT
         if not ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
             # Past the limit nothing is kept, but the owner is still told what their words set and
             # what the site did not understand: on this answer itself, not on a page to come back to.
-            unkept = owner_words.unkept(problem, text, reading)
-            return diagnosis_step(request, problem, model, preview, state, words=unkept)
-        token = owner_words.keep(problem, text, reading)
+            return diagnosis_step(request, problem, model, preview, state, words=owner_words.unkept(problem, text, reading))
+        words = owner_words.keep(problem, text, reading)
     if request.htmx:
         # The next step at once (one request on a slow line), its address pushed.
-        return diagnosis_step(request, problem, model, preview, state, words=owner_words.kept(problem, token))
-    return redirect(diagnosis_url(problem, state_query(state, **{WORDS_PARAM: token})))
+        return diagnosis_step(request, problem, model, preview, state, words=words)
+    return redirect(diagnosis_url(problem, state_query(state, **{WORDS_PARAM: words.token if words else ""})))
 
 
 def walk_event(model, state, result, ask) -> tuple | None:
