@@ -146,3 +146,22 @@ def test_a_battery_run_flat_by_the_lock_in_words_is_not_sent_away_from_the_boot_
     assert not search_context(words)["points_away"]
     location = post(client, words)["Location"]
     assert "The microswitch or the rubber button over it has failed" in text_of(client.get(location))
+
+
+def test_staff_trying_words_while_previewing_are_not_noted(admin_client, content):
+    response = admin_client.post(WORDS_URL, {"signs": ["answered"], "words": "a grinding noise"})
+    assert response.status_code == 200 and "“grinding noise”" in text_of(response)
+    assert not TypedWords.objects.exists() and not UnknownWords.objects.exists()
+
+
+def test_words_already_there_change_nothing_and_each_run_becomes_its_own_phrase(admin_client, client, content, draft):
+    from troubleshooter.services import add_owners_words
+
+    post(client, "rattles, then a grinding noise")
+    noted = UnknownWords.objects.get()
+    answer = Answer.objects.get(question__version=draft, question__slug="signs", slug="no-click")
+    assert add_owners_words(noted, answer) is True
+    answer.refresh_from_db()
+    assert answer.keywords.endswith(", rattles, grinding noise")
+    post(client, "a grinding noise")
+    assert add_owners_words(UnknownWords.objects.get(), answer) is False

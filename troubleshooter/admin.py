@@ -326,6 +326,13 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
                     _("%(v)s, %(part)s: %(right)d of %(total)d owner situations end on what fixed the car")
                     % {"v": version, "part": label, "right": right, "total": total},
                 )
+            if report.confirmed:
+                right, total = report.accuracy(report.confirmed)
+                self.message_user(
+                    request,
+                    _("%(v)s, owners' confirmations on this site (apart: they confirm what they were told): %(r)d of %(t)d")
+                    % {"v": version, "r": right, "t": total},
+                )
             for change in changes:
                 self.message_user(
                     request,
@@ -519,17 +526,17 @@ class UnknownWordsAdmin(ObjectPageMixin, admin.ModelAdmin):
         form = UseWordsForm(draft, request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.add_owners_words(unknown, form.cleaned_data["answer"], user=request.user)
+                added = services.add_owners_words(unknown, form.cleaned_data["answer"], user=request.user)
             except services.VersionError as error:
                 for fault in error.faults:
                     self.message_user(request, fault, messages.ERROR)
             else:
-                self.message_user(
-                    request,
-                    _("“%(w)s” added to the owners' words of “%(a)s” in %(v)s. Check the draft, then publish it.")
-                    % {"w": unknown.words, "a": form.cleaned_data["answer"].label, "v": draft},
-                    messages.SUCCESS,
-                )
+                words = {"w": unknown.words, "a": form.cleaned_data["answer"].label, "v": draft}
+                if added:
+                    message = _("“%(w)s” added to the owners' words of “%(a)s” in %(v)s. Check the draft, then publish it.")
+                else:
+                    message = _("“%(w)s” were already among the owners' words of “%(a)s” in %(v)s: nothing changed.")
+                self.message_user(request, message % words, messages.SUCCESS)
                 return redirect("admin:troubleshooter_unknownwords_changelist")
         title = _("Use “%(w)s”") % {"w": unknown.words}
         template = "admin/troubleshooter/unknownwords/use.html"

@@ -89,11 +89,13 @@ def glance(problem: Problem) -> Glance:
     reports = {name: version_report(version) for name, version in (("live", live), ("draft", draft)) if version}
     ends = {name: {run.situation.pk: run.ended_on for run in report.runs} for name, report in reports.items()}
     for name, report in reports.items():
-        result.accuracy[name] = report.accuracy(report.runs)
+        # The researched rows: owners' confirmations are reported apart (run_situations).
+        result.accuracy[name] = report.accuracy(report.part(held_out=False) + report.part(held_out=True))
     # Editors know causes by name; the situations store the slug.
     names = dict(Cause.objects.filter(version__in=[v for v in (live, draft) if v]).values_list("slug", "name"))
     if reports:
-        runs = next(iter(reports.values())).runs
+        report = next(iter(reports.values()))
+        runs = report.part(held_out=False) + report.part(held_out=True)
         result.situations = [
             SituationRow(
                 run.situation.words,

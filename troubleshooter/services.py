@@ -345,23 +345,25 @@ KEYWORDS_MAX = 300  # Answer.keywords' length
 
 
 @transaction.atomic
-def add_owners_words(unknown: UnknownWords, answer: Answer, user=None) -> None:
-    """Words owners typed that the site did not know become one of a draft answer's phrases
-    (its owners' words), as one change in the history; the editors' row for them goes."""
+def add_owners_words(unknown: UnknownWords, answer: Answer, user=None) -> bool:
+    """Words owners typed that the site did not know become phrases of a draft answer's owners'
+    words (each run of words they stood in, its own phrase), as one change in the history; the
+    editors' row for them goes. False if every phrase was there already (nothing changed)."""
     if answer.question.version.status != DiagnosisVersion.Status.DRAFT:
         raise VersionError([_("Only a draft's answers can change: make a draft copy of the live version first")])
     phrases = [phrase.strip() for phrase in answer.keywords.split(",") if phrase.strip()]
-    words = " ".join(unknown.words.replace(",", " ").split())
-    if words.lower() not in (phrase.lower() for phrase in phrases):
-        phrases.append(words)
-    keywords = ", ".join(phrases)
+    known = {phrase.lower() for phrase in phrases}
+    new = [words for run in unknown.words.split(",") if (words := " ".join(run.split())) and words.lower() not in known]
+    keywords = ", ".join(phrases + new)
     if len(keywords) > KEYWORDS_MAX:
         raise VersionError([_("“%(a)s” has no room for more owners' words: shorten its list first") % {"a": answer.label}])
-    keep_baseline([answer], user)
-    with reversion.create_revision():
-        if user is not None:
-            reversion.set_user(user)
-        reversion.set_comment(_("Owners' words added: “%(w)s”") % {"w": words})
-        answer.keywords = keywords
-        answer.save(update_fields=["keywords"])
+    if new:
+        keep_baseline([answer], user)
+        with reversion.create_revision():
+            if user is not None:
+                reversion.set_user(user)
+            reversion.set_comment(_("Owners' words added: “%(w)s”") % {"w": ", ".join(new)})
+            answer.keywords = keywords
+            answer.save(update_fields=["keywords"])
     unknown.delete()
+    return bool(new)

@@ -203,9 +203,10 @@ def diagnosis_words(request, slug):
         reading = owner_words.read(model, problem, state, text, earlier=owner_words.typed_pairs(words))
         state = reading.state
         limit, window = settings.OWNER_WORDS_RATE_LIMIT
-        if not ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
-            # Past the limit nothing is kept, but the owner is still told what their words set and
-            # what the site did not understand: on this answer itself, not on a page to come back to.
+        if request.user.is_staff or not ratelimit.count("owner-words", ratelimit.client_group(request), limit, window).allowed:
+            # Staff trying the words (previewing) are not owners: nothing kept, nothing noted. Past
+            # the limit nothing is kept either, but the owner is still told what their words set
+            # and what the site did not understand: on this answer itself.
             return diagnosis_step(request, problem, model, preview, state, words=owner_words.unkept(problem, text, reading))
         words = owner_words.keep(problem, text, reading)
     if request.htmx:
