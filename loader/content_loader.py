@@ -413,6 +413,7 @@ class ContentWriter:
                 help=text(q.get("help", "")),
                 how_to_guide=self.lookup(guides, q["how_to"], "guide") if q.get("how_to") else None,
                 illustration=self.illustration(q.get("illustration", "")),
+                asked_after=", ".join(q.get("asked_after", [])),
                 order=order,
             )
             for n, a in enumerate(q.get("answers", []), start=1):
@@ -430,6 +431,7 @@ class ContentWriter:
                     skips=", ".join(a.get("skips", [])),
                     explained_by=", ".join(a.get("explained_by", [])),
                     same_as=", ".join(a.get("same_as", [])),
+                    shelf=a.get("shelf", ""),
                     advice=text(a.get("advice", "")),
                 )
                 for cause_slug, word in a.get("marks", {}).items():

@@ -118,7 +118,7 @@ def test_not_sure_to_everything_gives_no_verdict_but_the_quickest_checks_not_a_d
     assert '<h1 id="outcome-title"' in html and "Your answers don't point to one cause yet" in text
     assert "Your answers don't point to one cause yet · " in html.split("</title>")[0]
     assert "likely" not in text.split("The most common causes")[1].split("Start over")[0]  # figures, no words
-    assert "The microswitch or its rubber button has failed (50%)" in text
+    assert "The microswitch or its rubber button has failed (47%)" in text  # 50 of the 106 in the base rates
     # The quickest checks, easiest first, with what each answer means.
     checks = text.split("The quickest checks, easiest first")[1].split("The most common causes")[0]
     assert "points to" in checks and "speaks against" in checks
@@ -392,14 +392,16 @@ def test_an_owner_who_cant_get_into_the_car_is_not_asked_to_press_the_button_or_
     for _screen in range(8):
         response = get(client, query)
         html = response.content.decode()
-        if "How the causes compare" in text_of(response):
+        if '<h1 id="outcome-title"' in html:
             break
         prompts.append(re.search(r"<h2[^>]*>(.*?)</h2>", html, re.S).group(1).strip())
         unsure = re.findall(r'href="[^"]*\?([^"#]*)"[^>]*>\s*(?:I haven|I can|Not now)', html)
         query = unsure[0].replace("&amp;", "&")
-    assert "How the causes compare" in text_of(response), prompts
+    # An outcome: the flat battery, or (a weak keyless key can't be told apart without more) the
+    # honest page naming it first.
+    assert '<h1 id="outcome-title"' in html, prompts
     assert not any("rubber button" in prompt or "get to the lock" in prompt for prompt in prompts), prompts
-    assert "The car's battery is flat" in text_of(response)
+    assert "The car's battery is flat" in text_of(response).split("Start over")[0]
 
 
 def test_a_battery_the_lock_ran_flat_leads_to_the_switch_with_charge_the_battery_first(client, content):
@@ -427,11 +429,19 @@ def test_every_quick_check_on_a_page_without_a_verdict_asks_its_question(client,
         assert asked.status_code == 200 and '<h2 id="question-title"' in asked.content.decode(), link
 
 
-def test_frost_says_let_it_thaw_first_and_no_part_is_named_from_frost_alone(client, content):
-    text = text_of(get(client, "signs=answered&signs=frost&remote=not-tried&starts=not-sure&button=cannot&behind-trim=not-now"))
+def test_frost_says_let_it_thaw_first_and_no_part_is_named_until_the_thaw_is_tried(client, content):
+    frost = "signs=answered&signs=worse-in-wet-weather&signs=frost&signs=torn-rubber&remote=doors-work"
+    # The next question follows up the frost: has it thawed?
+    assert "Try the boot again: does it open now?" in text_of(get(client, frost))
+    # Not sure yet: every sign of a wet switch, but no verdict while a thaw might open it.
+    text = text_of(get(client, frost + "&thawed=not-warmed-yet"))
     assert "Your answers don't point to one cause yet" in text
     assert text.index("Let it thaw first") < text.index("The quickest checks, easiest first")
-    # Frost with a sign that points to a cause: the verdict, with "thaw first" before anything else.
-    outcome = text_of(get(client, "signs=answered&signs=worse-in-wet-weather&signs=frost&signs=torn-rubber&remote=doors-work"))
-    what_to_do = outcome.split("What to do now")[1]
-    assert what_to_do.index("Let it thaw first") < what_to_do.index("If the boot won't open right now")
+    assert "Probably frozen" in text.split("The most common causes")[1] or "Ice in the button or the lock" in text
+    # It opened once warm: the frozen outcome, with nothing to buy.
+    thawed = text_of(get(client, "signs=answered&signs=no-click&signs=frost&thawed=opens-now"))
+    assert "Probably frozen: let it thaw, nothing needs replacing yet" in thawed and "What the repair costs" not in thawed
+    # Still shut once warm: the ice is ruled out, the switch is the verdict, and "thaw first" is no longer said.
+    outcome = text_of(get(client, frost + "&thawed=still-shut"))
+    assert "The microswitch or the rubber button over it has failed" in outcome
+    assert "Let it thaw first" not in outcome

@@ -84,7 +84,7 @@ def test_the_overview_lists_no_lookalike_sign_as_a_sign_of_this_fault(client, mo
         for a in q.evidence_answers
         if a.marks
         and max(a.marks.values()) == 2
-        and all(model.cause_by_slug[c].kind != "fault" for c, m in a.marks.items() if m == 2)
+        and all(model.cause_by_slug[c].kind == "lookalike" for c, m in a.marks.items() if m == 2)
     ]
     assert lookalike_signs
     for answer in lookalike_signs:

@@ -37,13 +37,13 @@ def test_known_words_set_their_answers_from_what_you_typed_and_stay_out_of_the_a
 
 
 def test_words_the_site_does_not_know_are_said_plainly_and_noted_for_editors(client, content):
-    page = client.get(post(client, "grinding noise from the lock after the car wash")["Location"])
+    page = client.get(post(client, "squealing noise from the lock after the car wash")["Location"])
     text = text_of(page)
-    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise”." in text
+    assert "We don't know what these words of yours mean for the Micra boot lock yet: “squealing noise”." in text
     assert "We've noted them for our editors" in text
-    post(client, "Grinding NOISE!")  # the same words, in other letters: one row, counted twice
+    post(client, "Squealing NOISE!")  # the same words, in other letters: one row, counted twice
     noted = UnknownWords.objects.get()
-    assert noted.times == 2 and noted.words == "Grinding NOISE" and noted.example == "Grinding NOISE!"
+    assert noted.times == 2 and noted.words == "Squealing NOISE" and noted.example == "Squealing NOISE!"
 
 
 def test_ticks_and_words_that_contradict_each_other_are_asked_about(client, content):
@@ -104,21 +104,21 @@ def draft():
 
 
 def test_an_editor_adds_unknown_words_to_a_draft_answer(admin_client, client, content, draft):
-    post(client, "it makes a grinding noise")
+    post(client, "it makes a squealing noise")
     noted = UnknownWords.objects.get()
     listing = read_page(admin_client.get(reverse("admin:troubleshooter_unknownwords_changelist")).content.decode())[0]
-    assert "grinding" in listing and "Add to an answer of the draft" in listing
+    assert "squealing" in listing and "Add to an answer of the draft" in listing
     answer = Answer.objects.get(question__version=draft, question__slug="signs", slug="no-click")
     use = reverse("admin:troubleshooter_unknownwords_use", args=[noted.pk])
     assert admin_client.get(use).status_code == 200
     admin_client.post(use, {"answer": answer.pk})
     answer.refresh_from_db()
-    assert answer.keywords.endswith(", grinding noise") and not UnknownWords.objects.exists()
+    assert answer.keywords.endswith(", squealing noise") and not UnknownWords.objects.exists()
 
 
 def test_unknown_words_that_stood_together_are_said_together(client, content):
-    page = client.get(post(client, "worse in warm weather after tropical storms, now constantly clicking")["Location"])
-    assert "“worse in warm weather”, “tropical storms”, “now constantly clicking”" in text_of(page)
+    page = client.get(post(client, "worse in warm weather after tropical cyclones, now constantly squeaking")["Location"])
+    assert "“worse in warm weather”, “tropical cyclones”, “now constantly squeaking”" in text_of(page)
 
 
 def test_a_sign_the_owner_unticked_is_not_ticked_again_by_the_same_words(client, content):
@@ -133,9 +133,9 @@ def test_a_sign_the_owner_unticked_is_not_ticked_again_by_the_same_words(client,
 
 def test_past_the_limit_nothing_is_kept_but_the_owner_is_still_told(client, content, settings):
     settings.OWNER_WORDS_RATE_LIMIT = (0, 3600)
-    response = post(client, "a grinding noise")
+    response = post(client, "a squealing noise")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-    assert "We don't know what these words of yours mean for the Micra boot lock yet: “grinding noise”" in (text_of(response))
+    assert "We don't know what these words of yours mean for the Micra boot lock yet: “squealing noise”" in (text_of(response))
     assert not TypedWords.objects.exists() and not UnknownWords.objects.exists()
 
 
@@ -149,19 +149,19 @@ def test_a_battery_run_flat_by_the_lock_in_words_is_not_sent_away_from_the_boot_
 
 
 def test_staff_trying_words_while_previewing_are_not_noted(admin_client, content):
-    response = admin_client.post(WORDS_URL, {"signs": ["answered"], "words": "a grinding noise"})
-    assert response.status_code == 200 and "“grinding noise”" in text_of(response)
+    response = admin_client.post(WORDS_URL, {"signs": ["answered"], "words": "a squealing noise"})
+    assert response.status_code == 200 and "“squealing noise”" in text_of(response)
     assert not TypedWords.objects.exists() and not UnknownWords.objects.exists()
 
 
 def test_words_already_there_change_nothing_and_each_run_becomes_its_own_phrase(admin_client, client, content, draft):
     from troubleshooter.services import add_owners_words
 
-    post(client, "rattles, then a grinding noise")
+    post(client, "rattles, then a squealing noise")
     noted = UnknownWords.objects.get()
     answer = Answer.objects.get(question__version=draft, question__slug="signs", slug="no-click")
     assert add_owners_words(noted, answer) is True
     answer.refresh_from_db()
-    assert answer.keywords.endswith(", rattles, grinding noise")
-    post(client, "a grinding noise")
+    assert answer.keywords.endswith(", rattles, squealing noise")
+    post(client, "a squealing noise")
     assert add_owners_words(UnknownWords.objects.get(), answer) is False

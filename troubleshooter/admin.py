@@ -409,7 +409,7 @@ class CauseAdmin(MoveUpDownMixin, DraftOnlyMixin, HistoryAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 1
-    fields = ["order", "label", "slug", "no_evidence", "group", "keywords", "skips", "same_as", "explained_by", "advice"]
+    fields = ["order", "label", "slug", "no_evidence", "group", "shelf", "keywords", "skips", "same_as", "explained_by", "advice"]
     prepopulated_fields = {"slug": ["label"]}
     show_change_link = True
 

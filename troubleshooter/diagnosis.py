@@ -40,6 +40,8 @@ LIKELIHOOD_RATIO = {RULES_OUT: 1 / 50, AGAINST: 1 / 4, NO_SIGN: 1.0, POINTS_TO: 
 # base rates are shown as how common each cause is, with no word at all.
 VERY_LIKELY, LIKELY, POSSIBLE, UNLIKELY = "very_likely", "likely", "possible", "unlikely"
 VERY_LIKELY_FROM, LIKELY_FROM, POSSIBLE_FROM = 0.80, 0.50, 0.10
+# A verdict needs the leader at least this many times as likely as the next cause.
+VERDICT_MARGIN = 2.0
 LIKELIHOOD_WORDS = {
     VERY_LIKELY: gettext_lazy("very likely"),
     LIKELY: gettext_lazy("likely"),
@@ -115,7 +117,15 @@ class QuestionNode:
     effort: int
     answers: tuple[AnswerNode, ...]
     order: int = 0
+    # A follow-up ("has it thawed?") is asked only after one of these answers ("signs/frost").
+    asked_after: tuple[str, ...] = ()
     obj: object = field(default=None, compare=False, repr=False)
+
+    def follows_up(self, state: "State") -> bool:
+        """Whether the owner gave an answer this question follows up (always, for a question that isn't a follow-up)."""
+        if not self.asked_after:
+            return True
+        return any(answer in state.get(question, ()) for question, _, answer in (a.partition("/") for a in self.asked_after))
 
     @property
     def is_checklist(self) -> bool:
@@ -302,6 +312,16 @@ class CauseScore:
         return [e.answer for e in self.evidence if e.effect == RULES_OUT]
 
     @property
+    def open_quick_fix(self) -> bool:
+        """A quick fix (a thaw, a new battery in the key) an answer points to strongly, and none speaks against.
+        ("No click" points to a frozen button too, but only frost or a thaw singles it out.)"""
+        return (
+            self.cause.kind == "quick_fix"
+            and any(e.effect == POINTS_STRONGLY for e in self.evidence)
+            and not any(e.effect < 0 for e in self.evidence)
+        )
+
+    @property
     def band(self) -> str:
         if self.probability >= VERY_LIKELY_FROM:
             return VERY_LIKELY
@@ -460,6 +480,8 @@ def open_questions(model: Model, state: State) -> list[QuestionNode]:
             continue
         if not question.is_checklist and said_already(model, state, question):
             continue
+        if not question.follows_up(state):
+            continue
         gate = gate_of(model, question)
         if gate is not None and granted.get(gate.effort) is False:
             continue
@@ -538,7 +560,22 @@ class Result:
         leader = self.leader
         # "Something else" has no sign of its own: it is reached by answers that speak against the rest.
         pointed_to = leader.supporting_groups >= 1 or (leader.cause.kind == "catch_all" and self.from_answers)
-        return pointed_to and leader.probability >= LIKELY_FROM
+        runner_up = self.runner_up
+        # A near tie is no verdict, however high the leader: 51% beside 41% is "we can't tell yet".
+        # ("Something else" is reached by elimination and sends the owner to a garage: no margin needed.)
+        clear = (
+            runner_up is None
+            or leader.cause.kind == "catch_all"
+            or leader.probability >= VERDICT_MARGIN * runner_up.probability
+        )
+        return pointed_to and clear and leader.probability >= LIKELY_FROM and not self.quick_fixes_first
+
+    @property
+    def quick_fixes_first(self) -> list[CauseScore]:
+        """Quick fixes to try before any repair: pointed to, not spoken against, and not the leader.
+        While one is open there is no verdict for a repair, however common: an owner told "likely the
+        switch" who buys the part for a lock that a thaw or a key battery would fix is worse off."""
+        return [score for score in self.ranking[1:] if score.open_quick_fix]
 
 
 def evaluate(model: Model, state: State, ask: str | None = None) -> Result:
@@ -602,9 +639,19 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
 NO_VERDICT_CAUSES = 3
 
 
+def advice_still_applies(answer: AnswerNode, result: Result) -> bool:
+    """An answer's advice is stale once the owner ruled out every cause it points to strongly
+    (frost says "let it thaw first"; "still shut though it has warmed up" rules out the ice)."""
+    strongly = [slug for slug, effect in answer.marks.items() if effect == POINTS_STRONGLY]
+    ruled_out = {score.cause.slug for score in result.ranking if score.ruled_out_by}
+    return not strongly or not set(strongly) <= ruled_out
+
+
 def causes_without_verdict(result: Result) -> list[CauseScore]:
     """What an outcome without a verdict names: the most likely causes, "something else" aside."""
-    return [score for score in result.ranking if score.cause.kind != "catch_all"][:NO_VERDICT_CAUSES]
+    named = [score for score in result.ranking if score.cause.kind != "catch_all"][:NO_VERDICT_CAUSES]
+    # A quick fix the answers point to is always named, however rare: it is the first thing to try.
+    return named + [score for score in result.quick_fixes_first if score not in named]
 
 
 @dataclass
@@ -630,6 +677,8 @@ def quickest_checks(model: Model, state: State, causes: list[CauseNode], limit: 
         given = [question.answer(s) for s in state.get(question.slug, ())]
         if any(a is not None and not a.no_evidence for a in given) or said_already(model, state, question):
             continue  # already answered with a sign, here or in other words
+        if not question.follows_up(state):
+            continue
         meanings = []
         for answer in question.evidence_answers:
             toward = [c for c in causes if answer.marks.get(c.slug, 0) > 0]

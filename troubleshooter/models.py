@@ -85,6 +85,9 @@ class Cause(models.Model):
     class Kind(models.TextChoices):
         FAULT = "fault", _("This fault")
         LOOKALIKE = "lookalike", _("Looks like it, but is another fault")
+        # The boot lock itself, but nothing to repair: it passes (a frozen lock thaws) or has a
+        # quick fix (a new battery in the key). Its outcome has no parts list.
+        QUICK_FIX = "quick_fix", _("Passes by itself or has a quick fix: nothing to repair")
         CATCH_ALL = "catch_all", _("Something else (catch-all)")
 
     class Source(models.TextChoices):
@@ -138,6 +141,11 @@ class Cause(models.Model):
         return self.kind == self.Kind.FAULT
 
     @property
+    def is_about_this_problem(self) -> bool:
+        """This fault or a quick fix of the same lock; not a look-alike or the catch-all."""
+        return self.kind in (self.Kind.FAULT, self.Kind.QUICK_FIX)
+
+    @property
     def published_guides(self):
         """Needs `selectors.cause_guides_prefetch()`."""
         return [link.guide for link in self.published_guide_links]
@@ -186,6 +194,15 @@ class Question(Illustrated):
         related_name="+",
         verbose_name=_("how to check (guide)"),
         help_text=_("Its tools, time and steps are shown under “How do I check this?”, without leaving the question."),
+    )
+    asked_after = models.CharField(
+        _("asked only after"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "A follow-up: answers as question/answer addresses, comma-separated (for example “signs/frost”). The "
+            "question is asked, and offered as a check, only to owners who gave one of them. Empty: asked to anyone."
+        ),
     )
 
     class Meta:
@@ -271,6 +288,15 @@ class Answer(models.Model):
             "who gives both has one fault, not two. For example a battery run flat by a boot lock that kept "
             "locking and unlocking by itself: “can't get in” is then a consequence, its marks don't count, and "
             "its advice (charge the battery first) shows on the outcome."
+        ),
+    )
+    shelf = models.CharField(
+        _("shown behind"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Checklist signs only: a heading such as “I hear a noise from the lock”. Rarer signs with the same "
+            "heading are shown folded behind it, so the first screen stays short. Empty: shown in the list itself."
         ),
     )
     advice = models.TextField(

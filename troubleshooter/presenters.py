@@ -21,6 +21,7 @@ from troubleshooter.diagnosis import (
     Model,
     Result,
     access_granted,
+    advice_still_applies,
     canonical_state,
     causes_without_verdict,
     distinguishing_question,
@@ -98,7 +99,8 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
                 "hidden_before": before,
                 "hidden_after": after,
                 "marker": CHECKLIST_ANSWERED,
-                "signs": [(a.obj, a.slug in ticked) for a in question.evidence_answers],
+                "signs": [(a.obj, a.slug in ticked) for a in question.evidence_answers if not a.obj.shelf],
+                "shelves": checklist_shelves(question, ticked),
                 "words_token": words.token if words else "",
             }
         else:
@@ -130,7 +132,12 @@ def no_verdict_context(problem, model: Model, result: Result, url) -> dict:
     return {
         "no_verdict": {
             # What the owner's own answers say to do first, whatever the cause (frost: let it thaw).
-            "advice": [a.obj.advice for _question, answers in result.answered for a in answers if a.obj.advice],
+            "advice": [
+                a.obj.advice
+                for _question, answers in result.answered
+                for a in answers
+                if a.obj.advice and advice_still_applies(a, result)
+            ],
             "causes": [{"cause": score.cause.obj, "percent": score.percent} for score in shown],
             "from_answers": result.from_answers,
             "checks": [
@@ -231,7 +238,9 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
                 (a for _question, answers in result.answered for a in answers),
                 key=lambda a: not is_consequence(a, result.state),  # what the car needs first, first
             )
-            if answer.obj.advice and (answer.marks.get(leader.cause.slug, 0) >= 0 or is_consequence(answer, result.state))
+            if answer.obj.advice
+            and advice_still_applies(answer, result)
+            and (answer.marks.get(leader.cause.slug, 0) >= 0 or is_consequence(answer, result.state))
         ],
         # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
         "behind_trim": any(access_granted(model, result.state).values()),
@@ -290,13 +299,25 @@ def cost_estimates(problem, cause: Cause) -> list:
     return [cost for cost in problem.cost_estimates.all() if cost.route != CostEstimate.Route.DIY_PARTS or has_repair_guide]
 
 
+def checklist_shelves(question, ticked) -> list[dict]:
+    """Rarer signs folded behind their heading, in the order of their first sign; open when one is ticked."""
+    shelves: dict[str, list] = {}
+    for a in question.evidence_answers:
+        if a.obj.shelf:
+            shelves.setdefault(a.obj.shelf, []).append((a.obj, a.slug in ticked))
+    return [
+        {"label": label, "signs": signs, "open": any(is_ticked for _, is_ticked in signs)}
+        for label, signs in shelves.items()
+    ]
+
+
 def points_to_this_fault(model: Model, answer) -> bool:
     """A sign of the problem itself: its strongest mark is for one of the problem's own faults,
     not a look-alike (those are listed with the look-alikes, not as signs of this fault)."""
     if not answer.marks:
         return False
     strongest = max(answer.marks.items(), key=lambda item: (item[1], -model.cause_by_slug[item[0]].order))
-    return strongest[1] > 0 and model.cause_by_slug[strongest[0]].kind == Cause.Kind.FAULT
+    return strongest[1] > 0 and model.cause_by_slug[strongest[0]].obj.is_about_this_problem
 
 
 def overview_context(problem, model: Model | None) -> dict:
@@ -324,7 +345,7 @@ def overview_context(problem, model: Model | None) -> dict:
     return {
         "problem": problem,
         "signs": signs,
-        "causes": [c for c in causes if c["cause"].kind == Cause.Kind.FAULT],
+        "causes": [c for c in causes if c["cause"].is_about_this_problem],
         "lookalikes": [c["cause"] for c in causes if c["cause"].kind == Cause.Kind.LOOKALIKE],
     }
 

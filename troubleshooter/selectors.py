@@ -82,7 +82,15 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
     return Model(
         causes=[CauseNode(c.slug, c.name, c.kind, c.base_rate, c.order, obj=c) for c in causes],
         questions=[
-            QuestionNode(q.slug, q.kind, q.effort, tuple(answers_by_question.get(q.pk, [])), q.order, obj=q) for q in questions
+            QuestionNode(
+                q.slug,
+                q.kind,
+                q.effort,
+                tuple(answers_by_question.get(q.pk, [])),
+                q.order,
+                asked_after=slug_list(q.asked_after),
+                obj=q,
+            ) for q in questions
         ],
         threshold=version.lead_threshold / 100,
         first_question=first,

@@ -33,6 +33,8 @@ class Command(BaseCommand):
                 mark = "ok  " if run.correct else "MISS"
                 split = "held-out" if run.situation.held_out else "tuning  "
                 ended = run.error or f"{run.ended_on} ({run.likelihood}), {run.screens} screens"
+                if not run.error and not run.verdict:  # the honest page: what it names with a check
+                    ended += f"; no verdict, named {', '.join(run.named) or 'nothing with a check'} ({run.scored})"
                 out(f"  {mark} {split} {run.situation.slug}: expected {run.situation.expected_cause}, ended on {ended}")
         for label, held_out in (("tuning", False), ("held out", True)):
             right, total = report.accuracy(report.part(held_out))
