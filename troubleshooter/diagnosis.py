@@ -121,7 +121,7 @@ class QuestionNode:
     asked_after: tuple[str, ...] = ()
     obj: object = field(default=None, compare=False, repr=False)
 
-    def follows_up(self, state: "State") -> bool:
+    def follows_up(self, state: State) -> bool:
         """Whether the owner gave an answer this question follows up (always, for a question that isn't a follow-up)."""
         if not self.asked_after:
             return True
@@ -564,9 +564,7 @@ class Result:
         # A near tie is no verdict, however high the leader: 51% beside 41% is "we can't tell yet".
         # ("Something else" is reached by elimination and sends the owner to a garage: no margin needed.)
         clear = (
-            runner_up is None
-            or leader.cause.kind == "catch_all"
-            or leader.probability >= VERDICT_MARGIN * runner_up.probability
+            runner_up is None or leader.cause.kind == "catch_all" or leader.probability >= VERDICT_MARGIN * runner_up.probability
         )
         return pointed_to and clear and leader.probability >= LIKELY_FROM and not self.quick_fixes_first
 

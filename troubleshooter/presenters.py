@@ -306,8 +306,7 @@ def checklist_shelves(question, ticked) -> list[dict]:
         if a.obj.shelf:
             shelves.setdefault(a.obj.shelf, []).append((a.obj, a.slug in ticked))
     return [
-        {"label": label, "signs": signs, "open": any(is_ticked for _, is_ticked in signs)}
-        for label, signs in shelves.items()
+        {"label": label, "signs": signs, "open": any(is_ticked for _, is_ticked in signs)} for label, signs in shelves.items()
     ]
 
 

@@ -90,7 +90,8 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
                 q.order,
                 asked_after=slug_list(q.asked_after),
                 obj=q,
-            ) for q in questions
+            )
+            for q in questions
         ],
         threshold=version.lead_threshold / 100,
         first_question=first,
