@@ -20,7 +20,7 @@ SWITCH = "The microswitch or the rubber button over it has failed"
 SEIZED = "The lock mechanism has seized"
 RELEASE = "Not the boot lock: another release"
 WET = "It opens only now and then, or it's worse in wet weather"
-NO_CLICK = "Nothing happens when I press the boot button: no click"
+NO_CLICK = "Nothing happens when I press the boot button (with the car unlocked): no click"
 FUEL_FLAP = "It's the fuel flap or the bonnet that won't open, not the boot"
 
 

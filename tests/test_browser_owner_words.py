@@ -77,3 +77,31 @@ def test_no_it_did_not_solve_it_never_leads_back_to_the_same_cause(owner: Page, 
     walk(owner)  # "not sure" to the rest
     expect(owner.locator("#outcome-title")).not_to_have_text(SWITCH)
     expect(owner.locator(".tried-cause")).to_contain_text("The microswitch or its rubber button has failed")
+
+
+def test_a_rarer_sign_behind_its_heading_leads_to_a_quick_fix_with_nothing_to_buy(owner: Page, live_server):
+    """A keyless owner opens "About the key", ticks their sign, holds the key close: a new key battery."""
+    start(owner, live_server)
+    keyless = "My Micra has keyless entry (the key stays in my pocket), and the buttons on the door handles don't work either"
+    expect(owner.get_by_label(keyless)).to_be_hidden()  # folded: the first screen stays short
+    owner.get_by_text("About the key", exact=True).tap()
+    owner.get_by_label(keyless).check()
+    owner.get_by_role("button", name="Continue").tap()
+    expect(owner.locator("#question-title")).not_to_have_text(CHECKLIST)
+    walk(owner, answers={"hold the key right next to the boot button": "Yes, it opens with the key held close"})
+    expect(owner.locator("#outcome-title")).to_have_text("Try a new battery in the key first: the keyless key may be too weak")
+    expect(owner.get_by_text("What the repair costs")).to_have_count(0)
+
+
+def test_frost_asks_whether_it_has_thawed_and_names_no_part_until_then(owner: Page, live_server):
+    start(owner, live_server)
+    type_and_send(
+        owner,
+        "it was frozen this morning",
+        ticks=("Nothing happens when I press the boot button (with the car unlocked): no click",),
+    )
+    expect(owner.locator("#question-title")).not_to_have_text(CHECKLIST)  # the next screen, before walking on
+    walk(owner)  # "it hasn't warmed up yet", and "not sure" to the rest
+    expect(owner.locator("#outcome-title")).to_have_text("Your answers don't point to one cause yet")
+    expect(owner.locator(".answer-advice").first).to_contain_text("Let it thaw first")
+    expect(owner.locator(".no-verdict")).to_contain_text("Ice in the button or the lock")

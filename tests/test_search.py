@@ -28,14 +28,20 @@ def outcome_url(slug):
     ("words", "understood"),
     [
         ("boot won't open when it rains", "It opens only now and then, or it's worse in wet weather"),
-        ("nothing happens when I press the button", "Nothing happens when I press the boot button: no click"),
+        (
+            "nothing happens when I press the button",
+            "Nothing happens when I press the boot button (with the car unlocked): no click",
+        ),
         ("my boot clicks but won't open", "I hear a click, but the boot stays shut"),
         ("the car locks and unlocks by itself", "The boot or the car opens, locks or unlocks by itself"),
         ("the rubber is torn", "The rubber cover over the button is torn or split"),
         ("it works sometimes", "It opens only now and then"),
         ("the boot keeps popping open while I'm driving", "The boot or the car opens, locks or unlocks by itself"),
         ("I can hear the normal sound but nothing opens", "I hear a click, but the boot stays shut"),
-        ("tailgate won't open, no clicky noises", "Nothing happens when I press the boot button: no click"),
+        (
+            "tailgate won't open, no clicky noises",
+            "Nothing happens when I press the boot button (with the car unlocked): no click",
+        ),
     ],
 )
 def test_owners_words_are_read_as_the_signs_they_describe(client, content, words, understood):

@@ -40,7 +40,12 @@ TYPED_KEPT = datetime.timedelta(days=1)
 CONTEXT_WORDS = (
     "car nissan micra k12 boot tailgate trunk hatch door lock help please problem issue again still "
     "from after before then when just so very really also but with without about into out up down over there "
-    "have has had got get do does did can could would will some any all one make makes made"
+    "have has had got get do does did can could would will some any all one make makes made "
+    # A "no" or a time of day alone tells the editors nothing: never reported as unknown on their own.
+    "no not never yes ok okay now today tonight morning evening night yesterday day days week weeks month "
+    "months year years time times ago "
+    "for plus if how what which who same as by than because since until where why should may might must "
+    "need needs theres thats im ive its"
 )
 REMOVED = "[…]"
 PERSONAL_DATA = [
@@ -75,14 +80,22 @@ def clean(text: str) -> str:
 @dataclass
 class Reading:
     state: State  # the ticks with what the words set added, where they don't contradict a tick
-    typed: State  # everything the words set
+    typed: State  # what the words set that the owner had not ticked by hand (marked "from what you typed")
     unknown: str  # the words no answer knows, in the owner's spelling ("" if none)
 
 
-def unknown_words(problem, text: str, leftover: set[str]) -> str:
+def site_words(model: Model) -> set[str]:
+    """The words the diagnosis itself uses, in its answers, owners' words and questions."""
+    text = " ".join(f"{a.label} {a.keywords}" for q in model.questions for a in q.answers)
+    return set(words_of(text + " " + " ".join(q.obj.prompt for q in model.questions if q.obj is not None)))
+
+
+def unknown_words(problem, text: str, leftover: set[str], known: set[str] = frozenset()) -> str:
     """The owner's words that no answer's phrases used, leaving out words about the car and the
     fault itself: in their spelling and order, words that stood together kept together
-    ("warm weather, tropical storms")."""
+    ("warm weather, tropical storms"). A word or two the site itself uses ("press the button") are
+    not reported: no clue alone; three or more together ("unlocking button on key") are a phrase
+    it could not read."""
     context = set(words_of(f"{CONTEXT_WORDS} {problem.title} {problem.short_title}"))
     runs: list[str] = []
     start = end = None  # where the run of unknown words being read starts and ends in the text
@@ -97,6 +110,7 @@ def unknown_words(problem, text: str, leftover: set[str]) -> str:
             start = None
     if start is not None:
         runs.append(text[start:end])
+    runs = [run for run in runs if len(stems := words_of(run)) >= 3 or not set(stems) <= known]
     return ", ".join(dict.fromkeys(runs))
 
 
@@ -125,7 +139,9 @@ def read(model: Model, problem, ticked: State, text: str, earlier: set[tuple[str
                 state.setdefault(slug, [])
                 if answer_slug not in state[slug]:
                     state[slug].append(answer_slug)
-    return Reading(canonical_state(model, state), typed, unknown_words(problem, text, leftover))
+    # A sign the owner ticked and also described is theirs: not marked "from what you typed".
+    typed = {slug: new for slug, answers in typed.items() if (new := [a for a in answers if a not in ticked.get(slug, ())])}
+    return Reading(canonical_state(model, state), typed, unknown_words(problem, text, leftover, site_words(model)))
 
 
 def unkept(problem, text: str, reading: Reading) -> TypedWords:

@@ -17,6 +17,7 @@ from troubleshooter.diagnosis import (
     ASK_PARAM,
     CHECKLIST_ANSWERED,
     NOT_IT,
+    POINTS_STRONGLY,
     POINTS_TO,
     Model,
     Result,
@@ -56,8 +57,8 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
     trail = [
         {
             "question": question.obj,
-            "answers": [a.obj for a in answers],
-            "typed": any((question.slug, a.slug) in typed for a in answers),
+            # Each answer marked on its own: a sign ticked by hand beside one the words set is the owner's.
+            "answers": [(a.obj, (question.slug, a.slug) in typed) for a in answers],
             "change_url": url(
                 problem, state_query(canonical_state(model, reopened(state, question)), **{ASK_PARAM: question.slug})
             ),
@@ -240,6 +241,8 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
             )
             if answer.obj.advice
             and advice_still_applies(answer, result)
+            # A quick fix's own outcome is that advice ("let it thaw first"): not said twice.
+            and not (leader.cause.kind == Cause.Kind.QUICK_FIX and answer.marks.get(leader.cause.slug) == POINTS_STRONGLY)
             and (answer.marks.get(leader.cause.slug, 0) >= 0 or is_consequence(answer, result.state))
         ],
         # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
