@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser_diagnosis import CHECKLIST, SWITCH, start, walk
+from tests.test_browser_diagnosis import CHECKLIST, NO_CLICK, SWITCH, start, walk
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,7 @@ def test_frost_asks_whether_it_has_thawed_and_names_no_part_until_then(owner: Pa
     type_and_send(
         owner,
         "it was frozen this morning",
-        ticks=("Nothing happens when I press the boot button (with the car unlocked): no click",),
+        ticks=(NO_CLICK,),
     )
     expect(owner.locator("#question-title")).not_to_have_text(CHECKLIST)  # the next screen, before walking on
     walk(owner)  # "it hasn't warmed up yet", and "not sure" to the rest

@@ -41,8 +41,8 @@ def test_the_checklist_form_submits_to_its_canonical_url(client, content):
     text = text_of(response)
     assert "Your answer so far" in text
     assert (
-        "Nothing happens when I press the boot button (with the car unlocked): no click; It opens only now and then, or it's worse in wet weather"
-        in text
+        "Nothing happens when I press the boot button (with the car unlocked): no click; "
+        "It opens only now and then, or it's worse in wet weather" in text
     )
 
 

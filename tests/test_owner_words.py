@@ -12,6 +12,7 @@ from troubleshooter.services import copy_version
 PROBLEM = "micra-k12-boot-lock"
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
 WORDS_URL = reverse("troubleshooter:diagnosis_words", kwargs={"slug": PROBLEM})
+NO_CLICK = "Nothing happens when I press the boot button (with the car unlocked): no click"
 CHECKLIST = [("signs", "answered")]  # "Continue" on the first screen with nothing ticked
 
 
@@ -51,8 +52,8 @@ def test_ticks_and_words_that_contradict_each_other_are_asked_about(client, cont
     page = client.get(post(client, "it clicks but won't open", ticks=["no-click"])["Location"])
     text = text_of(page)
     assert (
-        "You answered “Nothing happens when I press the boot button (with the car unlocked): no click”, but what you typed sounds like"
-        in text
+        "You answered “Nothing happens when I press the boot button (with the car unlocked): no click”, "
+        "but what you typed sounds like" in text
     )
     assert "“I hear a click, but the boot stays shut”. Which is right?" in text
 

@@ -13,6 +13,8 @@ PROBLEM = "micra-k12-boot-lock"
 SEARCH = reverse("search:search")
 URL = reverse("troubleshooter:diagnosis", kwargs={"slug": PROBLEM})
 
+NO_CLICK = "Nothing happens when I press the boot button (with the car unlocked): no click"
+
 
 def search(client, words):
     response = client.get(SEARCH, {"q": words})
@@ -30,7 +32,7 @@ def outcome_url(slug):
         ("boot won't open when it rains", "It opens only now and then, or it's worse in wet weather"),
         (
             "nothing happens when I press the button",
-            "Nothing happens when I press the boot button (with the car unlocked): no click",
+            NO_CLICK,
         ),
         ("my boot clicks but won't open", "I hear a click, but the boot stays shut"),
         ("the car locks and unlocks by itself", "The boot or the car opens, locks or unlocks by itself"),
@@ -40,7 +42,7 @@ def outcome_url(slug):
         ("I can hear the normal sound but nothing opens", "I hear a click, but the boot stays shut"),
         (
             "tailgate won't open, no clicky noises",
-            "Nothing happens when I press the boot button (with the car unlocked): no click",
+            NO_CLICK,
         ),
     ],
 )
