@@ -301,3 +301,36 @@ def test_the_check_names_a_skip_of_a_question_that_is_not_there(small):
     questions.append(QuestionNode("remote", "single", 1, (bad, *remote.answers), remote.order))
     faults = check_model(Model(small.causes, questions))
     assert any("skips “no-such-question”" in fault for fault in faults)
+
+
+def near_tie_model(quick_kind="fault", switch_rate=50):
+    causes = [
+        CauseNode("switch", "Switch", "fault", switch_rate, 1),
+        CauseNode("ice", "Ice", quick_kind, 40, 2),
+        CauseNode("other", "Something else", "catch_all", 10, 3),
+    ]
+    questions = [
+        single("sign", answer("sign", "both", {"switch": POINTS_TO, "ice": POINTS_TO}), order=1),
+        single("frost", answer("frost", "yes", {"ice": POINTS_STRONGLY}), order=2),
+        single("thaw", answer("thaw", "still-shut", {"ice": RULES_OUT}), order=3),
+    ]
+    return Model(causes=causes, questions=questions, threshold=0.8)
+
+
+def test_a_near_tie_is_no_verdict_however_high_the_leader():
+    model = near_tie_model()
+    result = evaluate(model, {"sign": ["both"]})
+    leader, runner_up = result.ranking[0], result.ranking[1]
+    assert leader.probability >= 0.5 and runner_up.probability > leader.probability / 2  # 54% beside 43%
+    assert not result.verdict
+
+
+def test_no_verdict_for_a_repair_while_a_quick_fix_the_owner_points_to_is_untried():
+    model = near_tie_model(quick_kind="quick_fix", switch_rate=5000)
+    # The repair leads by far on "how common", but frost singles out the ice, untried yet.
+    state = {"sign": ["both"], "frost": ["yes"]}
+    result = evaluate(model, state)
+    assert result.leader.cause.slug == "switch" and result.leader.probability >= 0.8
+    assert not result.verdict and [s.cause.slug for s in result.quick_fixes_first] == ["ice"]
+    # Once the thaw is tried and it is still shut, the ice is ruled out: the repair is the verdict.
+    assert evaluate(model, {**state, "thaw": ["still-shut"]}).verdict
