@@ -23,6 +23,7 @@ from troubleshooter.diagnosis import (
     check_model,
     evaluate,
     find_witness,
+    open_questions,
     owner_walk,
     parse_state,
     rank,
@@ -334,3 +335,17 @@ def test_no_verdict_for_a_repair_while_a_quick_fix_the_owner_points_to_is_untrie
     assert not result.verdict and [s.cause.slug for s in result.quick_fixes_first] == ["ice"]
     # Once the thaw is tried and it is still shut, the ice is ruled out: the repair is the verdict.
     assert evaluate(model, {**state, "thaw": ["still-shut"]}).verdict
+
+
+def test_a_follow_up_is_asked_only_after_its_answer_and_the_check_names_a_wrong_one():
+    model = near_tie_model(quick_kind="quick_fix")
+    thaw = model.question_by_slug["thaw"]
+    followed = QuestionNode("thaw", "single", 1, thaw.answers, thaw.order, asked_after=("frost/yes",))
+    model = Model(model.causes, [q for q in model.questions if q is not thaw] + [followed], threshold=0.8)
+    # Not asked to an owner who said nothing of frost; asked once they did.
+    assert "thaw" not in [q.slug for q in open_questions(model, {"sign": ["both"], "frost": ["not-sure"]})]
+    assert "thaw" in [q.slug for q in open_questions(model, {"sign": ["both"], "frost": ["yes"]})]
+    assert not any("asked only after" in fault for fault in check_model(model))
+    wrong = QuestionNode("thaw", "single", 1, thaw.answers, thaw.order, asked_after=("frost/maybe",))
+    faults = check_model(Model(model.causes, [q for q in model.questions if q.slug != "thaw"] + [wrong]))
+    assert any("is asked only after “frost/maybe”" in fault for fault in faults)

@@ -827,6 +827,14 @@ def check_model(model: Model) -> list[str]:
                 faults.append(_("Question “%(q)s” offers fewer than two answers") % {"q": question_name(question)})
             if question.unsure_answer is None:
                 faults.append(_("Question “%(q)s” offers no “not sure” answer") % {"q": question_name(question)})
+        for ref in question.asked_after:
+            q_slug, _sep, a_slug = ref.partition("/")
+            earlier = model.question_by_slug.get(q_slug)
+            if earlier is None or earlier is question or earlier.answer(a_slug) is None:
+                faults.append(
+                    _("Question “%(q)s” is asked only after “%(s)s”, which is not an answer of another question")
+                    % {"q": question_name(question), "s": ref}
+                )
         separates = any(len({a.marks.get(c.slug, 0) for c in model.causes}) > 1 for a in evidence)
         if not separates:
             faults.append(
