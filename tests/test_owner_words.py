@@ -189,3 +189,15 @@ def test_everyday_words_do_not_set_a_sign_by_accident(client, content):
     # "some ... day" once read as "some days" (it opens only now and then), which the owner never said.
     location = post(client, "it stopped on the day I needed to get some tools out")["Location"]
     assert "worse-in-wet-weather" not in location
+
+
+def test_a_phrase_is_not_read_into_words_that_only_share_a_not(client, content):
+    # "start ... if it doesn't" once read as "won't start" (the key light): and "I can open the bonnet" as the bonnet.
+    location = post(client, "I start again from scratch if it doesn't, and I can open the bonnet fine")["Location"]
+    assert "key-light" not in location and "other-release" not in location
+
+
+def test_the_word_latch_alone_is_no_click_the_owner_heard(client, content):
+    # An owner whose lid won't latch shut had "a click, but it stays shut" set from the word "latch".
+    location = post(client, "the latch stays in the closed position with the lid up", ticks=["lid-wont-latch"])["Location"]
+    assert "click-stays-shut" not in location

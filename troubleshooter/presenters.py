@@ -241,8 +241,9 @@ def outcome_context(request, problem, cause: Cause, result: Result | None, *, mo
             )
             if answer.obj.advice
             and advice_still_applies(answer, result)
-            # A quick fix's own outcome is that advice ("let it thaw first"): not said twice.
-            and not (leader.cause.kind == Cause.Kind.QUICK_FIX and answer.marks.get(leader.cause.slug) == POINTS_STRONGLY)
+            # On the outcome this answer singles out, when it is no fault of the lock (a quick fix, a
+            # look-alike), that page is the advice ("let it thaw", "charge the battery"): not said twice.
+            and not (leader.cause.kind != Cause.Kind.FAULT and answer.marks.get(leader.cause.slug) == POINTS_STRONGLY)
             and (answer.marks.get(leader.cause.slug, 0) >= 0 or is_consequence(answer, result.state))
         ],
         # An owner who is already behind the trim is not locked out: no "open it from inside" banner.
