@@ -11,6 +11,7 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Max
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -134,6 +135,10 @@ class MoveUpDownMixin:
         return self.redirect_back(request)
 
     def save_model(self, request, obj, form, change):
+        if not change and not obj.order:
+            # A new item with no number of its own goes to the end of its list, not the top.
+            scope = {self.order_scope: getattr(obj, self.order_scope)}
+            obj.order = (type(obj).objects.filter(**scope).aggregate(last=Max("order"))["last"] or 0) + 1
         # A typed number or a revert to an old revision may collide with another item's.
         super().save_model(request, obj, form, change)
         renumber_around(obj, self.order_scope)

@@ -44,3 +44,22 @@ def test_moving_the_last_step_to_first_shifts_the_others(admin_client, content):
     assert admin_client.post(url, data).status_code == 302
     titles = [t for _, t in steps_of(guide)]
     assert titles == [before[-1][1]] + [t for _, t in before[:-1]]
+
+
+def test_a_new_faq_goes_to_the_end_of_its_list(admin_client, content):
+    from guides.models import FAQ
+    from problems.models import Problem
+
+    problem = Problem.objects.get()
+    url = reverse("admin:guides_faq_add")
+    data = form_values(admin_client.get(url).content.decode()) | {
+        "problem": problem.pk,
+        "question": "Does the tailgate lock need grease?",
+        "slug": "tailgate-grease",
+        "answer": "No: a light silicone spray.",
+    }
+    response = admin_client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 302, re.findall(r'<div class="form-row[^"]*errors[^"]*field-(\w+)', html)
+    faqs = list(FAQ.objects.filter(problem=problem).order_by("order", "pk").values_list("question", flat=True))
+    assert faqs[-1] == "Does the tailgate lock need grease?"

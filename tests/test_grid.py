@@ -99,3 +99,13 @@ def test_undoing_a_grid_change_from_history_touches_that_cause_only(admin_client
     after = sorted(Mark.objects.filter(cause__version=draft).values_list("answer_id", "cause_id", "effect"))
     assert after == before  # that cause's marks back, every other mark as it was
     assert Mark.objects.filter(cause__version=live).count() == len(before)
+
+
+def test_how_common_zero_is_a_form_error_in_plain_words_not_a_server_error(admin_client, content):
+    draft = draft_of_live()
+    seized = Cause.objects.get(version=draft, slug="mechanism-seized")
+    data = form_values(admin_client.get(grid_url(draft)).content.decode()) | {f"rate-{seized.pk}": "0"}
+    response = admin_client.post(grid_url(draft), data)
+    assert response.status_code == 200 and "Ensure this value is greater than or equal to 1." in response.content.decode()
+    seized.refresh_from_db()
+    assert seized.base_rate == 15  # nothing saved

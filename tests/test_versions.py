@@ -99,4 +99,7 @@ def test_the_admin_runs_the_situations_on_a_draft_and_names_those_that_would_cha
     response = admin_client.post(url, {"action": "run_situations", "_selected_action": [draft.pk]}, follow=True)
     html = response.content.decode()
     assert "owner situations end on what fixed the car" in html
-    assert "would now end on" in html and "instead of other-release (what fixed it: other-release)" in html
+    # In plain words: the causes by their titles, the split by what it is for.
+    assert "would now end on" in html
+    assert "instead of “Not the boot lock: another release” (what fixed it: “Not the boot lock: another release”)" in html
+    assert "kept for testing (never used for tuning)" in html and "used for tuning" in html

@@ -9,6 +9,7 @@ The editors' own screens (one grid of causes x answers, previews) build on this.
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -319,7 +320,8 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
     def run_situations(self, request, queryset):
         for version in queryset:
             report, changes = compare_with_live(version)
-            for label, held_out in ((_("tuning"), False), (_("held out"), True)):
+            titles = dict(Cause.objects.filter(version__problem=version.problem).values_list("slug", "title"))
+            for label, held_out in ((_("used for tuning"), False), (_("kept for testing (never used for tuning)"), True)):
                 right, total = report.accuracy(report.part(held_out))
                 self.message_user(
                     request,
@@ -336,22 +338,39 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
             for change in changes:
                 self.message_user(
                     request,
-                    _("%(v)s: “%(s)s” would now end on %(draft)s instead of %(live)s (what fixed it: %(expected)s)")
+                    _("%(v)s: “%(s)s” would now end on “%(draft)s” instead of “%(live)s” (what fixed it: “%(expected)s”)")
                     % {
                         "v": version,
                         "s": change.situation.words,
-                        "draft": change.draft,
-                        "live": change.live,
-                        "expected": change.situation.expected_cause,
+                        "draft": titles.get(change.draft, change.draft),
+                        "live": titles.get(change.live, change.live),
+                        "expected": titles.get(change.situation.expected_cause, change.situation.expected_cause),
                     },
                     messages.SUCCESS if change.better else messages.WARNING,
                 )
 
     @admin.action(description=_("Publish (replaces the live version)"), permissions=["change"])
     def publish(self, request, queryset):
+        confirming = request.POST.get("confirm_publish") == "yes"
+        reason = request.POST.get("reason", "").strip() if confirming else ""
         for version in queryset:
             try:
-                live = services.publish_version(version)
+                live = services.publish_version(version, reason=reason, user=request.user)
+            except services.PublishNeedsConfirmation as pending:
+                # What it takes away from owners, in plain words, and the editor's reason to go ahead.
+                return TemplateResponse(
+                    request,
+                    "admin/troubleshooter/diagnosisversion/publish_confirm.html",
+                    {
+                        **self.admin_site.each_context(request),
+                        "title": _("Publish %(v)s? It takes something away from owners") % {"v": version},
+                        "opts": self.model._meta,
+                        "version": version,
+                        "risks": pending.faults,
+                        "reason_missing": confirming and not reason,
+                        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    },
+                )
             except services.VersionError as error:
                 for fault in error.faults:
                     self.message_user(request, _("Not published: %(fault)s") % {"fault": fault}, messages.ERROR)

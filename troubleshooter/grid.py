@@ -53,7 +53,7 @@ class GridForm(forms.Form):
         choices = [(NO_MARK, "—")] + [(str(value), label) for value, label in Mark.Effect.choices]
         for cause in self.causes:
             self.fields[rate_field(cause)] = forms.IntegerField(
-                label=_("How common is “%(c)s”") % {"c": cause.name}, min_value=0, max_value=1000, initial=cause.base_rate
+                label=_("How common is “%(c)s”") % {"c": cause.name}, min_value=1, max_value=1000, initial=cause.base_rate
             )
         for question in self.questions:
             for answer in question.answers.all():

@@ -33,6 +33,7 @@ from troubleshooter.models import (
     WalkEvent,
 )
 from troubleshooter.selectors import diagnosis_model, draft_version
+from troubleshooter.situations import compare_with_live
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,44 @@ class VersionError(Exception):
     def __init__(self, faults: list[str]):
         super().__init__("; ".join(faults))
         self.faults = faults
+
+
+class PublishNeedsConfirmation(VersionError):
+    """A sound draft that takes something away from owners: published only with an editor's reason."""
+
+
+def publish_risks(version: DiagnosisVersion) -> list[str]:
+    """What publishing this draft takes away from owners, compared with the live version, in plain
+    words: an outcome that is gone or no longer says what to do, a guide no outcome links any
+    more, an owner situation that ends right on the live version and wrong here. (A cause no
+    answer points to is already a fault of the check.) Adding and improving is no risk."""
+    live = DiagnosisVersion.objects.filter(problem=version.problem, status=DiagnosisVersion.Status.PUBLISHED).first()
+    if live is None or live.pk == version.pk:
+        return []
+    live_model, draft_model = diagnosis_model(live), diagnosis_model(version, published_guides_only=False)
+    risks = []
+    for node in live_model.causes:
+        title = node.obj.title
+        draft = draft_model.cause_by_slug.get(node.slug)
+        if draft is None:
+            risks.append(_("The outcome “%(c)s” is gone: owners whose answers lead there now would not reach it.") % {"c": title})
+            continue
+        if node.obj.next_step.strip() and not draft.obj.next_step.strip():
+            risks.append(_("“%(c)s” no longer says what to do now (its “what to do now” is empty).") % {"c": title})
+    linked = {link.guide_id: link.guide for link in CauseGuide.objects.filter(cause__version=version)}
+    for link in CauseGuide.objects.filter(cause__version=live).select_related("guide"):
+        if link.guide_id not in linked:
+            linked[link.guide_id] = link.guide  # named once
+            risks.append(_("The guide “%(g)s” would no longer be linked from any outcome.") % {"g": link.guide.title})
+    titles = {node.slug: node.obj.title for node in (*live_model.causes, *draft_model.causes)}
+    _report, changes = compare_with_live(version)
+    for change in changes:
+        if change.live == change.situation.expected_cause:
+            risks.append(
+                _("The owner situation “%(s)s” ends on what fixed it now (“%(live)s”) and would end on “%(draft)s”.")
+                % {"s": change.situation.words, "live": titles.get(change.live, change.live), "draft": titles.get(change.draft, change.draft)}
+            )
+    return risks
 
 
 def check_version(version: DiagnosisVersion) -> list[str]:
@@ -133,20 +172,35 @@ def copy_version(version: DiagnosisVersion, note: str = "") -> DiagnosisVersion:
 
 
 @transaction.atomic
-def publish_version(version: DiagnosisVersion) -> DiagnosisVersion:
-    """Make a draft the live diagnosis in one step, or refuse with its faults (nothing changes then)."""
+def publish_version(version: DiagnosisVersion, reason: str = "", user=None) -> DiagnosisVersion:
+    """Make a draft the live diagnosis in one step, or refuse with its faults (nothing changes then).
+
+    A sound draft that takes something away from owners (`publish_risks`) is refused with
+    PublishNeedsConfirmation unless the editor gives a reason; the reason and what was taken
+    away are kept in the version's history."""
     version = DiagnosisVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != DiagnosisVersion.Status.DRAFT:
         raise VersionError([_("Only a draft can be published; version %(n)d is not a draft") % {"n": version.number}])
     faults = check_version(version)
     if faults:
         raise VersionError(faults)
+    risks = publish_risks(version)
+    if risks and not reason.strip():
+        raise PublishNeedsConfirmation(risks)
     DiagnosisVersion.objects.filter(problem=version.problem, status=DiagnosisVersion.Status.PUBLISHED).update(
         status=DiagnosisVersion.Status.RETIRED
     )
     version.status = DiagnosisVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])  # the save also renews the page cache
+    if risks:
+        with reversion.create_revision():
+            if user is not None:
+                reversion.set_user(user)
+            reversion.set_comment(
+                _("Published, taking away: %(risks)s Reason: %(reason)s") % {"risks": " ".join(risks), "reason": reason.strip()}
+            )
+            reversion.add_to_revision(version)
     return version
 
 
