@@ -7,7 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from tests.pagetext import text_of
-from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion, Mark
+from troubleshooter.models import Cause, CauseGuide, DiagnosisVersion
 from troubleshooter.services import PublishNeedsConfirmation, copy_version, publish_risks, publish_version
 
 CHANGELIST = reverse("admin:troubleshooter_diagnosisversion_changelist")

@@ -79,7 +79,11 @@ def publish_risks(version: DiagnosisVersion) -> list[str]:
         if change.live == change.situation.expected_cause:
             risks.append(
                 _("The owner situation “%(s)s” ends on what fixed it now (“%(live)s”) and would end on “%(draft)s”.")
-                % {"s": change.situation.words, "live": titles.get(change.live, change.live), "draft": titles.get(change.draft, change.draft)}
+                % {
+                    "s": change.situation.words,
+                    "live": titles.get(change.live, change.live),
+                    "draft": titles.get(change.draft, change.draft),
+                }
             )
     return risks
 
