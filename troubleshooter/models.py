@@ -71,7 +71,7 @@ class DiagnosisVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_threshold__gte=51, lead_threshold__lte=99),
                 name="diagnosisversion_threshold_range",
-                violation_error_message=_("“How sure before stopping” must be between 51 and 99 (%)."),
+                violation_error_message=_("“How sure before stopping” must be between 51 and 99 per cent."),
             ),
         ]
 
