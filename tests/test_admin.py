@@ -61,3 +61,15 @@ def test_publishing_says_the_version_is_live(admin_client, content):
         follow=True,
     )
     assert f"Micra boot lock v{draft.number} (Published) is now live." in response.content.decode()
+
+
+def test_a_live_cause_says_why_it_cannot_be_changed_or_deleted_and_what_to_do(admin_client, content):
+    from tests.pagetext import text_of
+    from troubleshooter.models import Cause
+
+    cause = Cause.objects.get(version__status="published", slug="microswitch-failed")
+    refusal = "is part of the live diagnosis: make a draft copy (Diagnosis versions, “Make a draft copy to edit”) to change it."
+    assert refusal in text_of(admin_client.get(reverse("admin:troubleshooter_cause_change", args=[cause.pk])))
+    response = admin_client.get(reverse("admin:troubleshooter_cause_delete", args=[cause.pk]), follow=True)
+    assert response.status_code == 200 and refusal in text_of(response)  # not a bare 403
+    assert Cause.objects.filter(pk=cause.pk).exists()

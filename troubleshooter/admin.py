@@ -10,6 +10,7 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
@@ -195,6 +196,36 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
         if obj is not None and self.version_of(obj).status != DiagnosisVersion.Status.DRAFT:
             return False
         return super().has_delete_permission(request, obj)
+
+    def not_a_draft(self, request, object_id):
+        """The item, when it belongs to a version that isn't a draft (else None)."""
+        obj = self.get_object(request, unquote(object_id))
+        return obj if obj is not None and self.version_of(obj).status != DiagnosisVersion.Status.DRAFT else None
+
+    def refusal(self, obj) -> str:
+        version = self.version_of(obj)
+        if version.status == DiagnosisVersion.Status.PUBLISHED:
+            words = _(
+                "“%(item)s” is part of the live diagnosis: make a draft copy (Diagnosis versions, “Make a draft copy to edit”) to change it."
+            )
+        else:
+            words = _("“%(item)s” belongs to a retired version, kept for the history: change the draft instead.")
+        return words % {"item": obj}
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Shown read-only: say why, and what to do, instead of a form that silently can't be saved.
+        if request.method == "GET" and (obj := self.not_a_draft(request, object_id)) is not None:
+            self.message_user(request, self.refusal(obj), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Not a bare "403 Forbidden": why it can't be deleted, and what to do, on the item's page.
+        obj = self.not_a_draft(request, object_id)
+        if obj is not None and self.has_delete_permission(request):
+            self.message_user(request, self.refusal(obj), messages.ERROR)
+            opts = self.model._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
     # Whatever an editor picks in a form belongs to a draft: nothing can be moved into the live version.
     DRAFT_ONLY = {
