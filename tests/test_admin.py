@@ -68,7 +68,7 @@ def test_a_live_cause_says_why_it_cannot_be_changed_or_deleted_and_what_to_do(ad
     from troubleshooter.models import Cause
 
     cause = Cause.objects.get(version__status="published", slug="microswitch-failed")
-    refusal = "is part of the live diagnosis: make a draft copy (Diagnosis versions, “Make a draft copy to edit”) to change it."
+    refusal = "is part of the live diagnosis: to change it, “Make a draft copy to edit” of its version."
     assert refusal in text_of(admin_client.get(reverse("admin:troubleshooter_cause_change", args=[cause.pk])))
     response = admin_client.get(reverse("admin:troubleshooter_cause_delete", args=[cause.pk]), follow=True)
     assert response.status_code == 200 and refusal in text_of(response)  # not a bare 403

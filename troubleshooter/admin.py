@@ -205,9 +205,7 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
     def refusal(self, obj) -> str:
         version = self.version_of(obj)
         if version.status == DiagnosisVersion.Status.PUBLISHED:
-            words = _(
-                "“%(item)s” is part of the live diagnosis: make a draft copy (Diagnosis versions, “Make a draft copy to edit”) to change it."
-            )
+            words = _("“%(item)s” is part of the live diagnosis: to change it, “Make a draft copy to edit” of its version.")
         else:
             words = _("“%(item)s” belongs to a retired version, kept for the history: change the draft instead.")
         return words % {"item": obj}
