@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -38,6 +39,13 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("health/", health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Staff choose their own password, invited or having forgotten it: Django's password-reset
+    # views (the admin's templates), before the admin's own URLs. The admin's sign-in page links
+    # "Forgotten your password?" once `admin_password_reset` exists.
+    path("admin/password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
+    path("admin/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("admin/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("", include("troubleshooter.urls")),
     path("", include("guides.urls")),

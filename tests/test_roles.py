@@ -1,5 +1,7 @@
 """The ready-made staff groups: who may open which admin page and run which action."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -93,18 +95,63 @@ def test_only_editors_can_publish_a_draft(content, django_user_model):
     assert draft.status == "published"
 
 
-def test_the_command_creates_a_staff_user_in_a_group(db, capsys, django_user_model):
+def choose_password(client, link: str, password: str):
+    """Follow an invitation or reset link as the new colleague would, and set a password."""
+    form_page = client.get(link, follow=True)  # Django swaps the token for a session and redirects
+    assert "Enter new password" in form_page.content.decode(), form_page.content.decode()[:500]
+    return client.post(form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+
+
+def sign_in(username, password):
+    client = Client()
+    signed_in = client.post(reverse("admin:login"), {"username": username, "password": password, "next": "/admin/"})
+    return client, signed_in.status_code == 302
+
+
+def test_the_command_creates_a_staff_user_in_a_group_who_chooses_their_own_password(db, capsys, django_user_model, mailoutbox):
     call_command("add_staff_user", "sam", role="editor", email="sam@example.org")
     out = capsys.readouterr().out
-    password = out.split("One-time password: ")[1].split()[0]
+    link = out.strip().splitlines()[-1]
+    assert link.startswith("http://testserver/admin/reset/") and "password:" not in out.lower().split("link")[0]
     user = django_user_model.objects.get(username="sam")
-    assert user.is_staff and not user.is_superuser and user.check_password(password)
+    assert user.is_staff and not user.is_superuser and not user.has_usable_password()
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
-    client = Client()
-    signed_in = client.post(reverse("admin:login"), {"username": "sam", "password": password, "next": "/admin/"})
-    assert signed_in.status_code == 302
+    assert len(mailoutbox) == 1 and link in mailoutbox[0].body and mailoutbox[0].to == ["sam@example.org"]
+    choose_password(Client(), urlsplit(link).path, "a-Long-new-passphrase-42")
+    client, ok = sign_in("sam", "a-Long-new-passphrase-42")
+    assert ok
     assert client.get(reverse("admin:guides_repairguide_changelist")).status_code == 200
     assert client.get(reverse("admin:goodwill_goodwillrequest_changelist")).status_code == 403
+    # The link works once.
+    again = Client().get(urlsplit(link).path, follow=True).content.decode()
+    assert "The password reset link was invalid" in again
+
+
+def test_an_administrator_invites_a_colleague_by_role_name_and_the_link_expires(
+    admin_client, db, django_user_model, mailoutbox, settings
+):
+    add = reverse("admin:auth_user_add")
+    page = admin_client.get(add).content.decode()
+    assert "Editor: content only" in page and "Dealer liaison" in page and "password1" not in page
+    response = admin_client.post(add, {"username": "kim", "email": "kim@example.org", "role": EDITORS}, follow=True)
+    assert "Invitation sent to kim@example.org" in response.content.decode()
+    kim = django_user_model.objects.get(username="kim")
+    assert kim.is_staff and list(kim.groups.values_list("name", flat=True)) == [EDITORS] and not kim.has_usable_password()
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/admin/reset/" in line).strip()
+    settings.PASSWORD_RESET_TIMEOUT = -1  # the set time has passed
+    expired = Client().get(urlsplit(link).path, follow=True).content.decode()
+    assert "The password reset link was invalid" in expired
+
+
+def test_a_forgotten_password_is_reset_from_the_sign_in_page(db, django_user_model, mailoutbox):
+    user = django_user_model.objects.create_user("lee", "lee@example.org", "old-Passphrase-123", is_staff=True)
+    login_page = Client().get(reverse("admin:login")).content.decode()
+    assert reverse("admin_password_reset") in login_page  # "Forgotten your password or username?"
+    Client().post(reverse("admin_password_reset"), {"email": "lee@example.org"})
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/admin/reset/" in line).strip()
+    choose_password(Client(), urlsplit(link).path, "brand-New-passphrase-77")
+    user.refresh_from_db()
+    assert user.check_password("brand-New-passphrase-77")
 
 
 @pytest.mark.parametrize("role, allowed", [(EDITORS, True), (DEALER_LIAISON, False)])

@@ -1,0 +1,62 @@
+"""Staff accounts: a new colleague is invited by e-mail with a one-time link to set their own
+password, and given a role by its name, not by knowing the group's name."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.invitations import invite, link_valid_days
+from core.roles import DEALER_LIAISON, EDITORS
+
+User = get_user_model()
+
+ROLE_CHOICES = [
+    (EDITORS, _("Editor: content only (guides, FAQs, the diagnosis)")),
+    (DEALER_LIAISON, _("Dealer liaison: goodwill requests and dealers")),
+    ("", _("No role yet: I'll give rights by hand")),
+]
+
+
+class InviteStaffForm(forms.ModelForm):
+    """No password here: the new colleague chooses their own through the invitation."""
+
+    role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES, required=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("The invitation goes here: a link to choose their own password.")
+
+
+class StaffUserAdmin(UserAdmin):
+    add_form = InviteStaffForm
+    add_fieldsets = ((None, {"fields": ("username", "email", "role")}),)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.is_staff = True
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)
+        if change:
+            return
+        if role := form.cleaned_data.get("role"):
+            obj.groups.add(Group.objects.get(name=role))
+        invite(obj, invited_by=request.user.get_username())
+        self.message_user(
+            request,
+            gettext("Invitation sent to %(email)s: the link lets them choose a password, once, within %(days)d days.")
+            % {"email": obj.email, "days": link_valid_days()},
+            messages.SUCCESS,
+        )
+
+
+admin.site.unregister(User)
+admin.site.register(User, StaffUserAdmin)
