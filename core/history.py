@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from reversion_compare.admin import CompareVersionAdmin
 
-from core import publishing
+from core import links, publishing
 from core.markdown_preview import MarkdownPreviewMixin
 from core.revisions import keep_baseline
 
@@ -57,10 +57,31 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             reversion.set_user(request.user)
             reversion.set_comment(_("Published") if published else _("Unpublished"))
             changed, refusals = publishing.set_published(items, published)
+        if not published:
+            # Taken off the site: text that still links to it now sends owners nowhere.
+            for item in items:
+                if item.status != "published" and (path := links.page_path(item)):
+                    for text in links.texts_linking_to(path):
+                        self.message_user(
+                            request,
+                            _("%(text)s links to “%(item)s”, which owners can no longer see: change the link.")
+                            % {"text": text, "item": item},
+                            messages.WARNING,
+                        )
         for refusal in refusals:
             words = _("Not published: %(r)s") if published else _("Not taken off the site: %(r)s")
             self.message_user(request, words % {"r": refusal}, messages.ERROR)
         self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Links to pages owners can't see yet: allowed (a guide and its FAQ may be prepared
+        # together), but said, so the editor doesn't send owners to "page not found".
+        texts = links.markdown_texts(form.instance)
+        for formset in formsets:
+            texts += [text for inline in formset.forms if inline.instance.pk for text in links.markdown_texts(inline.instance)]
+        for warning in links.unpublished_link_warnings(*texts):
+            self.message_user(request, warning, messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -74,8 +95,13 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
 
     def in_use(self, obj) -> list[str]:
         """What uses `obj` and must not lose it (in plain words); a delete is refused while any.
-        The rooms above say so through core.publishing; an admin may add its own."""
-        return publishing.uses(obj)
+        The rooms above say so through core.publishing; an admin may add its own. Text that links
+        to its page counts: deleting it would leave owners a "page not found"."""
+        # Content with a page of its own (a guide, a problem); a diagnosis item's page belongs to
+        # the live version, and what a draft drops is asked about when it is published.
+        path = links.page_path(obj) if hasattr(obj, "is_published") else ""
+        linking = links.texts_linking_to(path) if path else []
+        return publishing.uses(obj) + [_("%(item)s links to it") % {"item": item} for item in linking]
 
     def keep_before_delete(self, request, objs) -> None:
         with reversion.create_revision():

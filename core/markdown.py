@@ -4,10 +4,16 @@ from html import unescape
 
 import markdown as markdown_lib
 import nh3
+from django.db import models
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "code", "blockquote", "h3", "h4"}
+
+
+def is_markdown(db_field) -> bool:
+    """A model field editors write in Markdown (its help text says so)."""
+    return isinstance(db_field, models.TextField) and "Markdown" in str(db_field.help_text)
 
 
 def render_markdown(text: str) -> str:

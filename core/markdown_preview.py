@@ -3,14 +3,14 @@ view, which renders it through the same filter (and sanitiser) as the public pag
 
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.markdown import render_markdown
+from core.links import validate_internal_links
+from core.markdown import is_markdown, render_markdown
 
 MAX_PREVIEW_CHARS = 20_000
 
@@ -41,10 +41,6 @@ class MarkdownWidget(forms.Textarea):
         )
 
 
-def is_markdown(db_field) -> bool:
-    return isinstance(db_field, models.TextField) and "Markdown" in str(db_field.help_text)
-
-
 class MarkdownPreviewMixin:
     """For ModelAdmins and inlines: Markdown fields get the preview widget."""
 
@@ -55,7 +51,10 @@ class MarkdownPreviewMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if is_markdown(db_field):
             kwargs["widget"] = MarkdownWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if is_markdown(db_field) and field is not None:
+            field.validators.append(validate_internal_links)
+        return field
 
 
 @staff_member_required

@@ -8,9 +8,12 @@ class TroubleshooterConfig(AppConfig):
 
     def ready(self):
         from core import publishing
+        from core.links import site_pages
         from guides.models import RepairGuide
         from problems.models import Problem
-        from troubleshooter import services
+        from troubleshooter import pages, services
+
+        site_pages.connect(pages.site_pages, dispatch_uid="troubleshooter-pages")
 
         # What the live diagnosis needs from the rooms below it: a problem goes on the site only
         # with a sound live diagnosis, and a guide it sends owners to stays there and is not deleted.

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import links
 from guides.models import RepairGuide
 from problems.models import Problem
 from troubleshooter.models import Cause, DiagnosisVersion, Question, WalkEvent
@@ -64,6 +65,8 @@ class Glance:
     unsure: list[tuple[Question, int]] = field(default_factory=list)
     situations: list[SituationRow] = field(default_factory=list)
     accuracy: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Links in the content's text to pages that don't exist: (the item, what is wrong).
+    broken_links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def glance(problem: Problem) -> Glance:
@@ -72,6 +75,7 @@ def glance(problem: Problem) -> Glance:
     flush_walks()  # this process's gathered walks (other workers write theirs within seconds)
     live, draft = published_version(problem), draft_version(problem)
     result = Glance(problem, live, draft)
+    result.broken_links = [(item, problem.words()) for item, problem in links.broken_links()]
     if live is not None:
         events = WalkEvent.objects.filter(version=live)
         result.started = events.filter(kind=WalkEvent.Kind.STARTED).count()
