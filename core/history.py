@@ -57,6 +57,11 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             reversion.set_user(request.user)
             reversion.set_comment(_("Published") if published else _("Unpublished"))
             changed, refusals = publishing.set_published(items, published)
+        if published:
+            # Now public: its own links to pages owners can't see yet send them to "page not found".
+            for item in items:
+                for warning in links.unpublished_link_warnings(*links.markdown_texts(item)):
+                    self.message_user(request, f"“{item}”: {warning}", messages.WARNING)
         if not published:
             # Taken off the site: text that still links to it now sends owners nowhere.
             for item in items:

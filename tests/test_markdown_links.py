@@ -44,6 +44,10 @@ def test_a_link_to_an_unpublished_page_is_a_warning_and_said_again_when_it_goes_
     guide.refresh_from_db()
     assert guide.status == "draft"
     assert f"FAQ “{faq.question}” links to “{guide.title}”, which owners can no longer see: change the link." in text_of(response)
+    # Publishing the FAQ again says it links to a page owners can't see.
+    faqs = reverse("admin:guides_faq_changelist")
+    response = admin_client.post(faqs, {"action": "publish_items", "_selected_action": [faq.pk]}, follow=True)
+    assert "which owners can't see yet (it is not published)" in text_of(response)
     # Saving the FAQ again is allowed (a guide and its FAQ may be prepared together), with a warning.
     response = admin_client.post(url, form_values(admin_client.get(url).content.decode()), follow=True)
     assert "The link to “/guides/rear-wiper-check/” goes to “Check the rear wiper”, which owners can't see yet" in text_of(
