@@ -32,10 +32,14 @@ def test_a_new_fault_shows_only_the_sections_it_has(client, content):
 
 
 @override_settings(SITE_NAME="Fuel flap help", SITE_TAGLINE="Flap stuck?")
-def test_the_site_name_comes_from_settings(client, content):
+def test_the_site_name_comes_from_settings_and_a_problems_pages_carry_its_short_title(client, content):
+    home = client.get(reverse("troubleshooter:home")).content.decode()
+    assert "<title>Flap stuck? · Fuel flap help</title>" in home and ">Fuel flap help</a>" in home
+    # A problem's own pages: its short title in the header (linking to its overview) and the title.
     html = client.get(reverse("guides:faq_list", kwargs={"problem_slug": "micra-k12-boot-lock"})).content.decode()
-    assert "<title>Questions and answers · Fuel flap help</title>" in html
-    assert ">Fuel flap help</a>" in html and "Micra boot lock help" not in html
+    assert "<title>Questions and answers · Micra boot lock</title>" in html
+    assert '<a class="site-name" href="/problems/micra-k12-boot-lock/">Micra boot lock</a>' in html
+    assert ">Fuel flap help</a>" not in html  # (the site's name stays in og:site_name)
 
 
 def test_choice_lists_offer_only_the_same_faults_items(admin_client, content):
