@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
@@ -89,6 +90,18 @@ class RepairGuideAdmin(HistoryAdmin):
     list_filter = ["problem", "purpose", "status"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [GuideToolInline, GuidePartInline, GuideStepInline]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # An old revision holds the steps' old numbers; restored one at a time over the current
+        # ones they would collide (a step's number is unique in its guide) and the revert would
+        # fail. Park the current steps out of the way first, in the same transaction: looking at
+        # a revision changes nothing (rolled back), and a revert that is saved renumbers 1..n.
+        with transaction.atomic():
+            GuideStep.objects.filter(guide_id=unquote(object_id)).update(order=F("order") + STEP_PARKING)
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if not (request.method == "POST" and response.status_code == 302):
+                transaction.set_rollback(True)
+        return response
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not GuideStep:

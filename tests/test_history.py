@@ -161,3 +161,25 @@ def test_deleting_a_draft_item_runs_the_check_and_names_what_broke(admin_client,
     delete = reverse("admin:troubleshooter_cause_delete", args=[catch_all.pk])
     page = admin_client.post(delete, {"post": "yes"}, follow=True).content.decode()
     assert "Check of the draft: The diagnosis needs exactly one “something else” cause" in page
+
+
+def test_a_guide_whose_steps_were_moved_reverts_to_before_the_move(admin_client, content):
+    from guides.models import GuideStep
+    from tests.test_admin_ordering import edit_page, step_prefix, steps_of
+
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    url, data = edit_page(admin_client, guide)
+    data[f"{step_prefix(data, before[-1][1])}-order"] = "1"  # the last step moved to first
+    assert admin_client.post(url, data).status_code == 302
+    moved = steps_of(guide)
+    assert moved[0][1] == before[-1][1]
+    baseline = Version.objects.get_for_object(guide).order_by("pk").first()
+    revert_url = reverse("admin:guides_repairguide_revision", args=[guide.pk, baseline.pk])
+    page = admin_client.get(revert_url, follow=True)
+    html = page.content.decode()
+    assert "missing dependency" not in html and page.redirect_chain == [], html[:500]
+    assert steps_of(guide) == moved  # looking changes nothing
+    assert admin_client.post(revert_url, form_values(html)).status_code == 302
+    assert steps_of(guide) == before
+    assert GuideStep.objects.filter(guide=guide).count() == len(before)
