@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -133,6 +134,22 @@ class MoveUpDownMixin:
         else:
             self.message_user(request, _("“%(item)s” is already at that end.") % {"item": obj}, messages.INFO)
         return self.redirect_back(request)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # An old revision holds old numbers; restored over the current ones they may collide (one
+        # item per number, where the model says so) and the revert would fail. Park the scope out
+        # of the way first, in the same transaction: looking changes nothing (rolled back), and a
+        # saved revert renumbers the scope 1..n (save_model).
+        obj = self.get_object(request, unquote(object_id))
+        with transaction.atomic():
+            if obj is not None:
+                scope = {self.order_scope: getattr(obj, self.order_scope)}
+                # Above the band number_in_order parks in, so the renumbering after a save never collides.
+                type(obj).objects.filter(**scope).update(order=F("order") + 2 * PARKING)
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if not (request.method == "POST" and response.status_code == 302):
+                transaction.set_rollback(True)
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.order:

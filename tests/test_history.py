@@ -183,3 +183,22 @@ def test_a_guide_whose_steps_were_moved_reverts_to_before_the_move(admin_client,
     assert admin_client.post(revert_url, form_values(html)).status_code == 302
     assert steps_of(guide) == before
     assert GuideStep.objects.filter(guide=guide).count() == len(before)
+
+
+def test_an_item_moved_in_its_list_reverts_to_its_old_place(admin_client, content):
+    from guides.models import OwnerExperience  # one item per number in its list
+
+    def order():
+        return list(OwnerExperience.objects.order_by("order").values_list("pk", flat=True))
+
+    before = order()
+    first = OwnerExperience.objects.get(pk=before[0])
+    changelist = reverse("admin:guides_ownerexperience_changelist")
+    admin_client.post(reverse("admin:guides_ownerexperience_move", args=[first.pk, "down"]), {"next": changelist})
+    assert order() == [before[1], before[0], *before[2:]]
+    baseline = Version.objects.get_for_object(first).order_by("pk").first()
+    revert_url = reverse("admin:guides_ownerexperience_revision", args=[first.pk, baseline.pk])
+    page = admin_client.get(revert_url, follow=True)
+    assert page.redirect_chain == [] and "missing dependency" not in page.content.decode()
+    assert admin_client.post(revert_url, form_values(page.content.decode())).status_code == 302
+    assert order() == before
