@@ -10,6 +10,8 @@ field, with what changed in its followed items (steps, marks) too.
 import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from reversion_compare.admin import CompareVersionAdmin
@@ -17,6 +19,9 @@ from reversion_compare.admin import CompareVersionAdmin
 from core import links, publishing
 from core.markdown_preview import MarkdownPreviewMixin
 from core.revisions import keep_baseline
+
+# An add form opened from a list of steps (a new fault's set-up) returns there after the save.
+NEXT_PARAM = "next"
 
 
 class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
@@ -77,6 +82,14 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             words = _("Not published: %(r)s") if published else _("Not taken off the site: %(r)s")
             self.message_user(request, words % {"r": refusal}, messages.ERROR)
         self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
+
+    def response_add(self, request, obj, post_url_continue=None):
+        back = request.GET.get(NEXT_PARAM, "")
+        plain_save = not any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
+        if back and plain_save and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            self.message_user(request, _("“%(item)s” added.") % {"item": obj}, messages.SUCCESS)
+            return redirect(back)
+        return super().response_add(request, obj, post_url_continue)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -25,6 +25,9 @@ from core.revisions import keep_baseline
 from pagecache.cache import content_changed
 
 PARKING = 10_000  # above any real number, below the field's limit
+# Where a revert parks the items of a list while an old revision is restored (core.ordering's
+# MoveUpDownMixin.revision_view): above the band number_in_order uses, so the two never collide.
+REVERT_PARKING = 2 * PARKING
 
 
 def number_in_order(model, items) -> None:
@@ -62,7 +65,8 @@ def renumber_around(obj, scope: str) -> None:
     after an editor typed a number or reverted the item to an old one."""
     model = type(obj)
     siblings = list(model.objects.select_for_update().filter(**{scope: getattr(obj, scope)}))
-    siblings.sort(key=lambda item: (item.order, item.pk != obj.pk, item.pk))
+    # Items a revert parked count at their number from before the revert.
+    siblings.sort(key=lambda item: (item.order % REVERT_PARKING, item.pk != obj.pk, item.pk))
     if [item.order for item in siblings] == list(range(1, len(siblings) + 1)):
         return
     number_in_order(model, siblings)
@@ -144,8 +148,7 @@ class MoveUpDownMixin:
         with transaction.atomic():
             if obj is not None:
                 scope = {self.order_scope: getattr(obj, self.order_scope)}
-                # Above the band number_in_order parks in, so the renumbering after a save never collides.
-                type(obj).objects.filter(**scope).update(order=F("order") + 2 * PARKING)
+                type(obj).objects.filter(**scope).update(order=F("order") + REVERT_PARKING)
             response = super().revision_view(request, object_id, version_id, extra_context)
             if not (request.method == "POST" and response.status_code == 302):
                 transaction.set_rollback(True)

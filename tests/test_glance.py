@@ -1,11 +1,13 @@
 """The editors' "at a glance" page and a new fault's set-up steps."""
 
+from urllib.parse import quote
+
 from django.contrib.auth.models import User
 from django.urls import reverse
 
 from tests.factories import make_problem, make_version
 from tests.pagetext import read_page
-from troubleshooter.models import Cause, Feedback, WalkEvent
+from troubleshooter.models import Cause, DiagnosisVersion, Feedback, WalkEvent
 
 
 def glance_text(admin_client, problem):
@@ -38,9 +40,13 @@ def test_a_new_fault_lists_its_set_up_steps_in_order(admin_client, db):
     change = reverse("admin:problems_problem_change", args=[problem.pk])
     text = read_page(admin_client.get(change).content.decode())[0]
     assert "○ A diagnosis (draft) : none yet · Start one" in text
-    add = reverse("admin:troubleshooter_diagnosisversion_add") + f"?problem={problem.pk}&number=1"
+    add = reverse("admin:troubleshooter_diagnosisversion_add") + f"?problem={problem.pk}&number=1&next=" + quote(change, safe="")
     assert f'href="{add.replace("&", "&amp;")}"' in admin_client.get(change).content.decode()
     assert admin_client.get(add).status_code == 200
+    # A plain save returns to the set-up steps, not to the list of versions.
+    saved = admin_client.post(add, {"problem": problem.pk, "number": 1, "lead_threshold": 80, "note": ""})
+    assert saved.status_code == 302 and saved["Location"] == change
+    DiagnosisVersion.objects.filter(problem=problem).delete()
 
     make_version(problem, status="draft")
     text = read_page(admin_client.get(change).content.decode())[0]

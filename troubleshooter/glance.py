@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import links
+from core.history import NEXT_PARAM
 from guides.models import RepairGuide
 from problems.models import Problem
 from troubleshooter.models import Cause, DiagnosisVersion, Question, WalkEvent
@@ -124,14 +125,17 @@ class SetupStep:
     link_text: str
 
 
-def add_url(model, **prefill) -> str:
-    """The admin's add form for `model`, with fields filled in from the address."""
+def add_url(model, back: str = "", **prefill) -> str:
+    """The admin's add form for `model`, with fields filled in from the address; after the save
+    the editor comes `back` (the set-up steps), not to the list (HistoryAdmin.response_add)."""
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
-    return f"{url}?{urlencode(prefill)}" if prefill else url
+    query = {**prefill, **({NEXT_PARAM: back} if back else {})}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def setup_steps(problem: Problem) -> list[SetupStep]:
     """A new fault's set-up in a working order, each step with what is there and where to go next."""
+    back = reverse("admin:problems_problem_change", args=[problem.pk])
     live, draft = published_version(problem), draft_version(problem)
     version = draft or live
     guides = RepairGuide.objects.filter(problem=problem)
@@ -148,7 +152,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             guides.exists(),
             ngettext("%(n)d guide, %(p)d published", "%(n)d guides, %(p)d published", guides.count())
             % {"n": guides.count(), "p": guides.filter(status="published").count()},
-            add_url(RepairGuide, problem=problem.pk),
+            add_url(RepairGuide, back=back, problem=problem.pk),
             _("Add a guide"),
         ),
     ]
@@ -159,7 +163,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
                 _("A diagnosis (draft)"),
                 False,
                 _("none yet"),
-                add_url(DiagnosisVersion, problem=problem.pk, number=number),
+                add_url(DiagnosisVersion, back=back, problem=problem.pk, number=number),
                 _("Start one"),
             )
         )
@@ -174,14 +178,14 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             _("Causes, with one “something else”"),
             causes.count() >= 2 and causes.filter(kind=Cause.Kind.CATCH_ALL).exists(),
             ngettext("%(n)d cause", "%(n)d causes", causes.count()) % {"n": causes.count()},
-            add_url(Cause, version=version.pk),
+            add_url(Cause, back=back, version=version.pk),
             _("Add a cause"),
         ),
         SetupStep(
             _("Questions and their answers"),
             questions.exists(),
             ngettext("%(n)d question", "%(n)d questions", questions.count()) % {"n": questions.count()},
-            add_url(Question, version=version.pk),
+            add_url(Question, back=back, version=version.pk),
             _("Add a question"),
         ),
         SetupStep(
