@@ -881,7 +881,10 @@ def check_model(model: Model) -> list[str]:
     if faults:
         return faults
     for cause in model.causes:
-        if find_witness(model, cause.slug) is None:
+        # "Something else" is reached by elimination, when the answers speak against the rest; a
+        # small fault whose questions never do that still has an honest end (no verdict), and an
+        # editor should not have to invent an answer to satisfy the check.
+        if cause.kind != "catch_all" and find_witness(model, cause.slug) is None:
             faults.append(
                 _("Cause “%(c)s” is never the verdict: no answers to the questions put it first (it has no witness)")
                 % {"c": cause.name}
