@@ -24,7 +24,7 @@ ROLE_CHOICES = [
 class InviteStaffForm(forms.ModelForm):
     """No password here: the new colleague chooses their own through the invitation."""
 
-    role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES, required=False)
+    role = forms.ChoiceField(label=_("role"), choices=ROLE_CHOICES, required=False, initial=EDITORS)
 
     class Meta:
         model = User

@@ -41,6 +41,15 @@ class MarkdownWidget(forms.Textarea):
         )
 
 
+class MarkdownFormField(forms.CharField):
+    """Browsers send a textarea's lines ending in CR LF: read as LF, so a text nobody touched is
+    not "changed" (History would list it, and a guide's moved step would lose its tie)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class MarkdownPreviewMixin:
     """For ModelAdmins and inlines: Markdown fields get the preview widget."""
 
@@ -51,6 +60,7 @@ class MarkdownPreviewMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if is_markdown(db_field):
             kwargs["widget"] = MarkdownWidget
+            kwargs["form_class"] = MarkdownFormField
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if is_markdown(db_field) and field is not None:
             field.validators.append(validate_internal_links)

@@ -72,4 +72,8 @@ def test_a_live_cause_says_why_it_cannot_be_changed_or_deleted_and_what_to_do(ad
     assert refusal in text_of(admin_client.get(reverse("admin:troubleshooter_cause_change", args=[cause.pk])))
     response = admin_client.get(reverse("admin:troubleshooter_cause_delete", args=[cause.pk]), follow=True)
     assert response.status_code == 200 and refusal in text_of(response)  # not a bare 403
+    # The list's "Delete selected" says the same, not "your account doesn't have permission".
+    changelist = reverse("admin:troubleshooter_cause_changelist")
+    listed = admin_client.post(changelist, {"action": "delete_selected", "_selected_action": [cause.pk]})
+    assert refusal in text_of(listed) and "permission" not in text_of(listed)
     assert Cause.objects.filter(pk=cause.pk).exists()

@@ -63,3 +63,17 @@ def test_a_new_faq_goes_to_the_end_of_its_list(admin_client, content):
     assert response.status_code == 302, re.findall(r'<div class="form-row[^"]*errors[^"]*field-(\w+)', html)
     faqs = list(FAQ.objects.filter(problem=problem).order_by("order", "pk").values_list("question", flat=True))
     assert faqs[-1] == "Does the tailgate lock need grease?"
+
+
+def test_a_typed_number_wins_though_the_browser_sends_every_text_with_crlf(admin_client, content):
+    """Browsers end a textarea's lines with CR LF: untouched steps must not count as changed."""
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    url, data = edit_page(admin_client, guide)
+    data = {k: v.replace("\n", "\r\n") if isinstance(v, str) else v for k, v in data.items()}
+    data[f"{step_prefix(data, before[-1][1])}-order"] = "2"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    after = steps_of(guide)
+    assert after[1][1] == before[-1][1] and after[0][1] == before[0][1]
+    assert not GuideStep.objects.filter(guide=guide, body__contains="\r").exists()

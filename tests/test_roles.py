@@ -133,6 +133,7 @@ def test_an_administrator_invites_a_colleague_by_role_name_and_the_link_expires(
     add = reverse("admin:auth_user_add")
     page = admin_client.get(add).content.decode()
     assert "Editor: content only" in page and "Dealer liaison" in page and "password1" not in page
+    assert f'<option value="{EDITORS}" selected>' in page  # the usual role, chosen already
     response = admin_client.post(add, {"username": "kim", "email": "kim@example.org", "role": EDITORS}, follow=True)
     assert "Invitation sent to kim@example.org" in response.content.decode()
     kim = django_user_model.objects.get(username="kim")

@@ -57,6 +57,10 @@ def report_check(model_admin, request, version, label=None) -> None:
     if not faults:
         words = _("Check of %(v)s: no faults.") if label else _("Check of the draft: no faults.")
         model_admin.message_user(request, words % {"v": label})
+    if version.status == DiagnosisVersion.Status.DRAFT:
+        # Sound is not the same as safe: say now what publishing it would take away from owners.
+        for risk in services.publish_risks(version):
+            model_admin.message_user(request, _("Compared with the live version: %(risk)s") % {"risk": risk}, messages.WARNING)
 
 
 class ObjectPageMixin:
@@ -215,6 +219,15 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
         if request.method == "GET" and (obj := self.not_a_draft(request, object_id)) is not None:
             self.message_user(request, self.refusal(obj), messages.INFO)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The list's "Delete selected": a live item is refused with the reason, not "your account
+        # doesn't have permission".
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [self.refusal(obj) for obj in objs if self.version_of(obj).status != DiagnosisVersion.Status.DRAFT]
+        if refusals:
+            return deleted, counts, set(), list(protected) + refusals
+        return deleted, counts, perms_needed, protected
 
     def delete_view(self, request, object_id, extra_context=None):
         # Not a bare "403 Forbidden": why it can't be deleted, and what to do, on the item's page.
