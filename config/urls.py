@@ -41,7 +41,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Staff choose their own password, invited or having forgotten it: Django's password-reset
     # views (the admin's templates), before the admin's own URLs. The admin's sign-in page links
-    # "Forgotten your password?" once `admin_password_reset` exists.
+    # "Forgotten your login credentials?" once `admin_password_reset` exists.
     path("admin/password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
     path("admin/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("admin/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),

@@ -147,7 +147,7 @@ def test_an_administrator_invites_a_colleague_by_role_name_and_the_link_expires(
 def test_a_forgotten_password_is_reset_from_the_sign_in_page(db, django_user_model, mailoutbox):
     user = django_user_model.objects.create_user("lee", "lee@example.org", "old-Passphrase-123", is_staff=True)
     login_page = Client().get(reverse("admin:login")).content.decode()
-    assert reverse("admin_password_reset") in login_page  # "Forgotten your password or username?"
+    assert reverse("admin_password_reset") in login_page  # "Forgotten your login credentials?"
     Client().post(reverse("admin_password_reset"), {"email": "lee@example.org"})
     link = next(line for line in mailoutbox[0].body.splitlines() if "/admin/reset/" in line).strip()
     choose_password(Client(), urlsplit(link).path, "brand-New-passphrase-77")
