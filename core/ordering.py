@@ -42,6 +42,16 @@ def number_in_order(model, items) -> None:
     content_changed()  # bulk writes send no signals: the pages show the new order at once
 
 
+def renumber_typed(formset) -> None:
+    """After an inline formset's save: its rows numbered 1, 2, 3… in the order typed, a row whose
+    number the editor typed winning a tie ("1" on the last answer moves it first, the rest shift)."""
+    kept = [f for f in formset.forms if f.instance.pk and f not in formset.deleted_forms and f.cleaned_data]
+    kept.sort(key=lambda f: (f.instance.order or 0, "order" not in f.changed_data, formset.forms.index(f)))
+    items = [f.instance for f in kept]
+    if [item.order for item in items] != list(range(1, len(items) + 1)):
+        number_in_order(formset.model, items)
+
+
 @transaction.atomic
 def move(obj, scope: str, direction: str) -> bool:
     """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""

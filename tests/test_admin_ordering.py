@@ -77,3 +77,20 @@ def test_a_typed_number_wins_though_the_browser_sends_every_text_with_crlf(admin
     after = steps_of(guide)
     assert after[1][1] == before[-1][1] and after[0][1] == before[0][1]
     assert not GuideStep.objects.filter(guide=guide, body__contains="\r").exists()
+
+
+def test_a_number_typed_on_an_answer_moves_it_there_and_the_others_shift(admin_client, content):
+    from troubleshooter.models import Answer, DiagnosisVersion, Question
+    from troubleshooter.services import copy_version
+
+    draft = copy_version(DiagnosisVersion.objects.get(status="published"))
+    question = Question.objects.get(version=draft, slug="remote")
+    before = list(Answer.objects.filter(question=question).order_by("order").values_list("slug", flat=True))
+    url = reverse("admin:troubleshooter_question_change", args=[question.pk])
+    data = form_values(admin_client.get(url).content.decode())
+    last = next(k[: -len("-slug")] for k, v in data.items() if k.endswith("-slug") and v == before[-1])
+    data[f"{last}-order"] = "1"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    after = list(Answer.objects.filter(question=question).order_by("order").values_list("order", "slug"))
+    assert after == list(enumerate([before[-1], *before[:-1]], start=1))

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from core.history import HistoryAdmin
 from core.illustrations import IllustrationChoiceMixin
-from core.ordering import MoveUpDownMixin
+from core.ordering import MoveUpDownMixin, renumber_typed
 from core.pictures import PictureFormMixin
 from core.revisions import keep_baseline
 from guides.models import RepairGuide
@@ -487,6 +487,11 @@ class QuestionAdmin(IllustrationChoiceMixin, MoveUpDownMixin, DraftOnlyMixin, Hi
     list_filter = ["version__problem", "version__status"]
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [AnswerInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Answer:
+            renumber_typed(formset)  # a typed number moves the answer there; the others shift
 
     def version_of(self, obj):
         return obj.version
