@@ -10,7 +10,7 @@ from core import publishing
 from core.history import HistoryAdmin
 from core.illustrations import IllustrationChoiceMixin
 from core.markdown_preview import MarkdownPreviewMixin
-from core.ordering import MoveUpDownMixin
+from core.ordering import MoveUpDownMixin, renumber_typed
 from core.pictures import PictureFormMixin
 from guides.models import (
     FAQ,
@@ -105,7 +105,9 @@ class RepairGuideAdmin(HistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not GuideStep:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            renumber_typed(formset)  # tools and parts: a typed number moves the row there
+            return
         # Moving a step is typing its new number: "3" moves it to third place and the others
         # shift; the steps are then numbered 1..n. Saved in two phases so no two rows ever
         # share a number in the database, whatever order the rows are written in.

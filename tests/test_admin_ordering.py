@@ -94,3 +94,16 @@ def test_a_number_typed_on_an_answer_moves_it_there_and_the_others_shift(admin_c
     assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
     after = list(Answer.objects.filter(question=question).order_by("order").values_list("order", "slug"))
     assert after == list(enumerate([before[-1], *before[:-1]], start=1))
+
+
+def test_a_number_typed_on_a_tool_moves_it_there(admin_client, content):
+    from guides.models import GuideTool
+
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = list(GuideTool.objects.filter(guide=guide).order_by("order", "pk").values_list("name", flat=True))
+    url, data = edit_page(admin_client, guide)
+    last = next(k[: -len("-name")] for k, v in data.items() if k.startswith("tools-") and k.endswith("-name") and v == before[-1])
+    data[f"{last}-order"] = "1"
+    assert admin_client.post(url, data).status_code == 302
+    after = list(GuideTool.objects.filter(guide=guide).order_by("order").values_list("name", flat=True))
+    assert after == [before[-1], *before[:-1]]
