@@ -39,6 +39,32 @@ class InviteStaffForm(forms.ModelForm):
 class StaffUserAdmin(UserAdmin):
     add_form = InviteStaffForm
     add_fieldsets = ((None, {"fields": ("username", "email", "role")}),)
+    actions = ["send_new_invitation"]
+    list_display = [*UserAdmin.list_display, "invitation_used"]
+
+    @admin.display(description=_("has chosen a password"), boolean=True)
+    def invitation_used(self, obj):
+        return obj.has_usable_password()
+
+    @admin.action(description=_("Send a new invitation (to those who haven't chosen a password yet)"), permissions=["change"])
+    def send_new_invitation(self, request, queryset):
+        for user in queryset:
+            if user.has_usable_password():
+                self.message_user(
+                    request,
+                    gettext("%(user)s has chosen a password already: they can reset it from the sign-in page.")
+                    % {"user": user.get_username()},
+                    messages.WARNING,
+                )
+                continue
+            link = invite(user, invited_by=request.user.get_username())
+            # Shown too, for when the e-mail does not arrive: pass it on by another way.
+            self.message_user(
+                request,
+                gettext("New invitation for %(user)s (e-mailed to %(email)s; the old link no longer works): %(link)s")
+                % {"user": user.get_username(), "email": user.email or "-", "link": link},
+                messages.SUCCESS,
+            )
 
     def save_model(self, request, obj, form, change):
         if not change:

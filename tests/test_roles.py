@@ -1,5 +1,6 @@
 """The ready-made staff groups: who may open which admin page and run which action."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -172,3 +173,20 @@ def test_the_editors_own_pages_follow_the_roles(content, django_user_model, role
     }
     ok = {"grid": 200, "glance": 200, "move": 302, "history diff": 200}
     assert pages == (ok if allowed else dict.fromkeys(pages, 403))
+
+
+def test_a_new_invitation_can_be_sent_and_shown_when_the_email_did_not_arrive(admin_client, django_user_model, mailoutbox):
+    from core.invitations import invite
+
+    kim = django_user_model.objects.create_user("kim", "kim@example.org", is_staff=True)
+    first = invite(kim)
+    changelist = reverse("admin:auth_user_changelist")
+    response = admin_client.post(changelist, {"action": "send_new_invitation", "_selected_action": [kim.pk]}, follow=True)
+    text = response.content.decode()
+    link = re.search(r"http://testserver/admin/reset/[^\s<]+", text).group(0)
+    assert link != first and "New invitation for kim" in text and len(mailoutbox) == 2
+    assert "The password reset link was invalid" in Client().get(urlsplit(first).path, follow=True).content.decode()
+    choose_password(Client(), urlsplit(link).path, "kims-Own-passphrase-9")
+    # Someone who has chosen a password is not sent another invitation (it would wipe it).
+    response = admin_client.post(changelist, {"action": "send_new_invitation", "_selected_action": [kim.pk]}, follow=True)
+    assert "has chosen a password already" in response.content.decode() and len(mailoutbox) == 2
