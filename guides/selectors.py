@@ -1,9 +1,9 @@
 """Reads for the guide pages."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from guides.models import FAQ, RepairGuide
+from guides.models import FAQ, PreventionTip, RepairGuide
 from problems.models import Problem
 
 
@@ -35,8 +35,18 @@ def related_guides(guide: RepairGuide) -> list[RepairGuide]:
     return list(RepairGuide.objects.published().filter(problem_id=guide.problem_id).exclude(pk=guide.pk))
 
 
+def with_sections(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    """`has_faqs` and `has_tips` on each problem, in the same query: the footer links only to
+    sections that hold something (a new fault has neither at first)."""
+    return problems.annotate(
+        has_faqs=Exists(FAQ.objects.published().filter(problem=OuterRef("pk"))),
+        has_tips=Exists(PreventionTip.objects.filter(problem=OuterRef("pk"))),
+    )
+
+
 def published_problem(slug: str, *prefetch) -> Problem:
-    return get_object_or_404(Problem.objects.published().select_related("source_article").prefetch_related(*prefetch), slug=slug)
+    queryset = with_sections(Problem.objects.published()).select_related("source_article").prefetch_related(*prefetch)
+    return get_object_or_404(queryset, slug=slug)
 
 
 def problem_with_faqs(slug: str, *, include_drafts: bool = False) -> Problem:

@@ -26,6 +26,12 @@ def test_a_new_fault_shows_only_the_sections_it_has(client, content):
     for empty in ("What it costs", "Ask the dealer for a free repair", "What owners say", "Which cars"):
         assert empty not in overview, empty
     assert "Source:" not in overview  # no source article yet: no link to a page that isn't there
+    # Nor to an empty FAQ page, or a tips page with only a reminder.
+    assert "Questions and answers" not in overview and "Stop it happening again" not in overview
+    micra = read_page(
+        client.get(reverse("troubleshooter:problem_detail", kwargs={"slug": "micra-k12-boot-lock"})).content.decode()
+    )[0]
+    assert "Questions and answers" in micra and "Stop it happening again" in micra
     assert "boot" not in overview.lower().replace("micra boot lock help", "")  # the site's name is a setting
     home = read_page(client.get(reverse("troubleshooter:home")).content.decode())[0]
     assert "Fuel flap will not open" in home and "Source: Carnews" in home  # the Micra keeps its own

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
+from guides.selectors import with_sections
 from problems.models import Problem
 from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode, slug_list
 from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
@@ -24,7 +25,7 @@ def published_problems() -> QuerySet[Problem]:
     """Published problems, each with `emergency_guides` (the "open it now" guide first)."""
     emergency = RepairGuide.objects.published().filter(purpose=RepairGuide.Purpose.EMERGENCY).order_by("order")
     return (
-        Problem.objects.published()
+        with_sections(Problem.objects.published())
         .select_related("source_article")  # the footer's source link
         .prefetch_related("vehicles", Prefetch("guides", queryset=emergency, to_attr="emergency_guides"))
         .order_by("title")
@@ -32,7 +33,7 @@ def published_problems() -> QuerySet[Problem]:
 
 
 def published_problem(slug: str) -> Problem:
-    return get_object_or_404(Problem.objects.published().select_related("source_article"), slug=slug)
+    return get_object_or_404(with_sections(Problem.objects.published()).select_related("source_article"), slug=slug)
 
 
 def published_version(problem: Problem) -> DiagnosisVersion | None:
@@ -108,7 +109,7 @@ def published_model(problem: Problem) -> Model:
 
 def problem_overview(slug: str) -> tuple[Problem, Model | None]:
     """A published problem with everything its overview page shows, and its live diagnosis."""
-    queryset = Problem.objects.published().prefetch_related(
+    queryset = with_sections(Problem.objects.published()).prefetch_related(
         "vehicles",
         Prefetch("guides", queryset=RepairGuide.objects.published(), to_attr="published_guides"),
         "cost_estimates",
