@@ -5,11 +5,11 @@ from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.urls import reverse_lazy
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.links import validate_internal_links
+from core.links import check_paths, internal_paths, validate_internal_links
 from core.markdown import is_markdown, render_markdown
 
 MAX_PREVIEW_CHARS = 20_000
@@ -72,4 +72,7 @@ class MarkdownPreviewMixin:
 def markdown_preview(request):
     # The one field the widget posts (its name varies: "answer", "steps-0-body", ...).
     text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")[:MAX_PREVIEW_CHARS]
-    return HttpResponse(render_markdown(text))
+    # Links that go nowhere (or to a page owners can't see yet), said while typing, before the save refuses them.
+    problems = check_paths(internal_paths(text))
+    notes = format_html_join("", '<p class="errornote">{}</p>', ((problem.words(),) for problem in problems))
+    return HttpResponse(notes + render_markdown(text))

@@ -106,6 +106,9 @@ def test_how_common_zero_is_a_form_error_in_plain_words_not_a_server_error(admin
     seized = Cause.objects.get(version=draft, slug="mechanism-seized")
     data = form_values(admin_client.get(grid_url(draft)).content.decode()) | {f"rate-{seized.pk}": "0"}
     response = admin_client.post(grid_url(draft), data)
-    assert response.status_code == 200 and "Ensure this value is greater than or equal to 1." in response.content.decode()
+    assert (
+        response.status_code == 200
+        and "At least 1: every cause stays possible. To take a cause out, delete it in the draft." in response.content.decode()
+    )
     seized.refresh_from_db()
     assert seized.base_rate == 15  # nothing saved

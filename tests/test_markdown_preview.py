@@ -28,3 +28,11 @@ def test_the_preview_renders_like_the_public_page_and_strips_scripts(admin_clien
 def test_only_staff_can_use_the_preview(client, admin_client, db):
     assert "/admin/login/" in client.post(PREVIEW, {"answer": "x"})["Location"]
     assert admin_client.get(PREVIEW).status_code == 405
+
+
+def test_the_preview_says_while_typing_that_a_link_goes_nowhere(admin_client, content):
+    html = admin_client.post(PREVIEW, {"answer": "See [the guide](/guides/replace-switch/)."}).content.decode()
+    assert "The link to “/guides/replace-switch/” goes to a page that does not exist." in html
+    assert "Did you mean “/guides/replace-microswitch/”?" in html
+    fine = admin_client.post(PREVIEW, {"answer": "See [the guide](/guides/replace-microswitch/)."}).content.decode()
+    assert "errornote" not in fine

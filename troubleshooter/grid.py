@@ -53,7 +53,14 @@ class GridForm(forms.Form):
         choices = [(NO_MARK, "—")] + [(str(value), label) for value, label in Mark.Effect.choices]
         for cause in self.causes:
             self.fields[rate_field(cause)] = forms.IntegerField(
-                label=_("How common is “%(c)s”") % {"c": cause.name}, min_value=1, max_value=1000, initial=cause.base_rate
+                label=_("How common is “%(c)s”") % {"c": cause.name},
+                min_value=1,
+                max_value=1000,
+                initial=cause.base_rate,
+                error_messages={
+                    "min_value": _("At least 1: every cause stays possible. To take a cause out, delete it in the draft."),
+                    "max_value": _("At most 1000 (out of about 100 owners: only the ratios matter)."),
+                },
             )
         for question in self.questions:
             for answer in question.answers.all():
