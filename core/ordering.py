@@ -52,6 +52,21 @@ def renumber_typed(formset) -> None:
         number_in_order(formset.model, items)
 
 
+def revert_with_numbers_parked(request, rows, revert):
+    """Run an admin revert (`revert()`, reversion's revision view) with `rows` parked above their
+    numbers first. An old revision holds old numbers; restored one at a time over the current
+    ones they may collide (one row per number, where the model says so) and the revert would
+    fail with "missing dependency". All in one transaction: looking at a revision changes nothing
+    (rolled back), and a saved revert renumbers the rows 1..n (the admin's save)."""
+    with transaction.atomic():
+        if rows is not None:
+            rows.update(order=F("order") + REVERT_PARKING)
+        response = revert()
+        if not (request.method == "POST" and response.status_code == 302):
+            transaction.set_rollback(True)
+    return response
+
+
 @transaction.atomic
 def move(obj, scope: str, direction: str) -> bool:
     """Move `obj` one place up or down among the items sharing its `scope`; False at the end."""
@@ -150,19 +165,11 @@ class MoveUpDownMixin:
         return self.redirect_back(request)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # An old revision holds old numbers; restored over the current ones they may collide (one
-        # item per number, where the model says so) and the revert would fail. Park the scope out
-        # of the way first, in the same transaction: looking changes nothing (rolled back), and a
-        # saved revert renumbers the scope 1..n (save_model).
         obj = self.get_object(request, unquote(object_id))
-        with transaction.atomic():
-            if obj is not None:
-                scope = {self.order_scope: getattr(obj, self.order_scope)}
-                type(obj).objects.filter(**scope).update(order=F("order") + REVERT_PARKING)
-            response = super().revision_view(request, object_id, version_id, extra_context)
-            if not (request.method == "POST" and response.status_code == 302):
-                transaction.set_rollback(True)
-        return response
+        siblings = type(obj).objects.filter(**{self.order_scope: getattr(obj, self.order_scope)}) if obj else None
+        return revert_with_numbers_parked(
+            request, siblings, lambda: super(MoveUpDownMixin, self).revision_view(request, object_id, version_id, extra_context)
+        )
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.order:

@@ -10,7 +10,7 @@ from core import publishing
 from core.history import HistoryAdmin
 from core.illustrations import IllustrationChoiceMixin
 from core.markdown_preview import MarkdownPreviewMixin
-from core.ordering import MoveUpDownMixin, renumber_typed
+from core.ordering import MoveUpDownMixin, renumber_typed, revert_with_numbers_parked
 from core.pictures import PictureFormMixin
 from guides.models import (
     FAQ,
@@ -92,16 +92,11 @@ class RepairGuideAdmin(HistoryAdmin):
     inlines = [GuideToolInline, GuidePartInline, GuideStepInline]
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # An old revision holds the steps' old numbers; restored one at a time over the current
-        # ones they would collide (a step's number is unique in its guide) and the revert would
-        # fail. Park the current steps out of the way first, in the same transaction: looking at
-        # a revision changes nothing (rolled back), and a revert that is saved renumbers 1..n.
-        with transaction.atomic():
-            GuideStep.objects.filter(guide_id=unquote(object_id)).update(order=F("order") + STEP_PARKING)
-            response = super().revision_view(request, object_id, version_id, extra_context)
-            if not (request.method == "POST" and response.status_code == 302):
-                transaction.set_rollback(True)
-        return response
+        # The steps' old numbers must not collide with the current ones (core.ordering).
+        steps = GuideStep.objects.filter(guide_id=unquote(object_id))
+        return revert_with_numbers_parked(
+            request, steps, lambda: super(RepairGuideAdmin, self).revision_view(request, object_id, version_id, extra_context)
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not GuideStep:

@@ -136,33 +136,3 @@ def test_the_check_names_answers_of_two_questions_that_share_owners_words_withou
         same_as="signs/click-stays-shut"
     )
     assert not [f for f in check_version(draft) if "share the owners' words" in f]
-
-
-def test_a_small_fault_needs_no_invented_answer_for_something_else():
-    from troubleshooter.diagnosis import POINTS_STRONGLY, AnswerNode, CauseNode, Model, QuestionNode, check_model
-
-    def answer(slug, marks=None, unsure=False):
-        return AnswerNode(slug, slug, "motor", no_evidence=unsure, marks=marks or {})
-
-    wiper = Model(
-        causes=[
-            CauseNode("motor", "Motor", "fault", 60, 1),
-            CauseNode("wires", "Wires", "fault", 30, 2),
-            CauseNode("other", "Something else", "catch_all", 10, 3),
-        ],
-        questions=[
-            QuestionNode(
-                "motor",
-                "single",
-                1,
-                (
-                    answer("hums", {"motor": POINTS_STRONGLY}),
-                    answer("silent", {"wires": POINTS_STRONGLY}),
-                    answer("unsure", unsure=True),
-                ),
-                1,
-            )
-        ],
-        threshold=0.8,
-    )
-    assert check_model(wiper) == []

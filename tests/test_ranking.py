@@ -349,3 +349,23 @@ def test_a_follow_up_is_asked_only_after_its_answer_and_the_check_names_a_wrong_
     wrong = QuestionNode("thaw", "single", 1, thaw.answers, thaw.order, asked_after=("frost/maybe",))
     faults = check_model(Model(model.causes, [q for q in model.questions if q.slug != "thaw"] + [wrong]))
     assert any("is asked only after “frost/maybe”" in fault for fault in faults)
+
+
+def test_a_small_fault_needs_no_invented_answer_for_something_else():
+    wiper = Model(
+        causes=[
+            CauseNode("motor", "Motor", "fault", 60, 1),
+            CauseNode("wires", "Wires", "fault", 30, 2),
+            CauseNode("other", "Something else", "catch_all", 10, 3),
+        ],
+        questions=[
+            single(
+                "motor",
+                answer("motor", "hums", {"motor": POINTS_STRONGLY}),
+                answer("motor", "silent", {"wires": POINTS_STRONGLY}),
+                order=1,
+            )
+        ],
+        threshold=0.8,
+    )
+    assert check_model(wiper) == []

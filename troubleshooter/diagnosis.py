@@ -793,6 +793,13 @@ def question_name(question: QuestionNode) -> str:
     return getattr(question.obj, "prompt", None) or question.slug
 
 
+def answer_of_another_question(model: Model, question: QuestionNode, ref: str) -> AnswerNode | None:
+    """The answer a "question/answer" address names, if it is an answer of another question."""
+    q_slug, _sep, a_slug = ref.partition("/")
+    other = model.question_by_slug.get(q_slug)
+    return other.answer(a_slug) if other is not None and other is not question else None
+
+
 def check_model(model: Model) -> list[str]:
     """Faults of a diagnosis model, each naming the item, in plain words."""
     faults: list[str] = []
@@ -828,9 +835,7 @@ def check_model(model: Model) -> list[str]:
             if question.unsure_answer is None:
                 faults.append(_("Question “%(q)s” offers no “not sure” answer") % {"q": question_name(question)})
         for ref in question.asked_after:
-            q_slug, _sep, a_slug = ref.partition("/")
-            earlier = model.question_by_slug.get(q_slug)
-            if earlier is None or earlier is question or earlier.answer(a_slug) is None:
+            if answer_of_another_question(model, question, ref) is None:
                 faults.append(
                     _("Question “%(q)s” is asked only after “%(s)s”, which is not an answer of another question")
                     % {"q": question_name(question), "s": ref}
@@ -842,9 +847,7 @@ def check_model(model: Model) -> list[str]:
             )
         for answer in question.answers:
             for ref in answer.same_as:
-                q_slug, _sep, a_slug = ref.partition("/")
-                other_q = model.question_by_slug.get(q_slug)
-                if other_q is None or other_q is question or other_q.answer(a_slug) is None:
+                if answer_of_another_question(model, question, ref) is None:
                     faults.append(
                         _("Answer “%(a)s” of “%(q)s” is the same as “%(s)s”, which is not an answer of another question")
                         % {"a": answer.slug, "q": question_name(question), "s": ref}
