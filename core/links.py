@@ -147,9 +147,8 @@ def validate_internal_links(text: str) -> None:
 def unpublished_link_warnings(*texts: str) -> list[str]:
     """Links in these texts to pages owners can't see yet: a warning, not an error (an editor may
     prepare a guide and its FAQ together)."""
-    pages = known_pages()
-    paths = [path for text in texts for path in internal_paths(text)]
-    return [problem.words() for problem in check_paths(dict.fromkeys(paths), pages) if not problem.broken]
+    paths = dict.fromkeys(path for text in texts for path in internal_paths(text))
+    return [problem.words() for problem in check_paths(paths) if not problem.broken]
 
 
 def markdown_texts(obj) -> list[str]:
