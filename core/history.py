@@ -11,10 +11,12 @@ import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.helpers import html_diff
 
 from core import links, publishing
 from core.markdown_preview import MarkdownPreviewMixin
@@ -83,6 +85,21 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             self.message_user(request, words % {"r": refusal}, messages.ERROR)
         self.message_user(request, _("%(n)d item(s) changed.") % {"n": changed})
 
+    def compare_ManyToOneRel(self, obj_compare):
+        """Rows that belong to the item (a guide's steps, a cause's marks): the library lists only
+        their names; an editor needs the text that changed, so each changed row shows its changed
+        fields as a diff, and an added or removed row its whole text."""
+        info = obj_compare.get_m2o_change_info()
+        parent_link = obj_compare.field.field.attname  # the row's link to this item: same in every row
+        rows = [
+            {"state": "changed", "title": new, "fields": changed_fields(old, new, parent_link)}
+            for old, new in info["changed_items"]
+        ]
+        rows += [{"state": "added", "title": v, "fields": changed_fields(None, v, parent_link)} for v in info["added_items"]]
+        gone = info["removed_items"] + info["deleted_items"]
+        rows += [{"state": "removed", "title": v, "fields": changed_fields(v, None, parent_link)} for v in gone]
+        return render_to_string("admin/history/compare_rows.html", {"rows": rows, "unchanged": len(info["same_items"])})
+
     def response_add(self, request, obj, post_url_continue=None):
         back = request.GET.get(NEXT_PARAM, "")
         plain_save = not any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
@@ -144,3 +161,31 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
             # plain words, instead of which permission a cascade would need.
             return deleted, counts, set(), list(protected) + uses
         return deleted, counts, perms_needed, protected
+
+
+def changed_fields(old, new, skip: str) -> list[tuple[str, str]]:
+    """(label, diff) for each field of a row that differs between two reversion Versions of it
+    (either may be None: the row was added or removed); related rows by name, not number."""
+    model = (old or new).content_type.model_class()
+    before, after = (old.field_dict if old else {}), (new.field_dict if new else {})
+    fields = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname == skip:
+            continue
+        values = [shown(field, d.get(field.attname)) for d in (before, after)]
+        if values[0] != values[1]:
+            fields.append((field.verbose_name, html_diff(*values)))
+    return fields
+
+
+def shown(field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related else _("(deleted since)")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

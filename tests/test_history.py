@@ -202,3 +202,23 @@ def test_an_item_moved_in_its_list_reverts_to_its_old_place(admin_client, conten
     assert page.redirect_chain == [] and "missing dependency" not in page.content.decode()
     assert admin_client.post(revert_url, form_values(page.content.decode())).status_code == 302
     assert order() == before
+
+
+def test_compare_shows_the_changed_text_of_a_step_not_only_its_title(admin_client, content):
+    from tests.test_admin_ordering import edit_page, step_prefix, steps_of
+
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    url, data = edit_page(admin_client, guide)
+    row = step_prefix(data, before[1][1])
+    data[f"{row}-body"] = data[f"{row}-body"] + "\n\nWear gloves: the edges are sharp."
+    data[f"{step_prefix(data, before[-1][1])}-DELETE"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    baseline, edited = Version.objects.get_for_object(guide).order_by("pk")
+    compare = reverse("admin:guides_repairguide_compare", args=[guide.pk])
+    page = admin_client.get(compare, {"version_id1": baseline.pk, "version_id2": edited.pk}).content.decode()
+    assert "<ins>Wear gloves: the edges are sharp.</ins>" in page  # the added words, marked as added
+    assert "Changed:</strong>" in page and "What to do" in page  # the field that changed, by its label
+    assert "Removed:</strong>" in page and before[-1][1] in page
+    # Untouched steps are counted, not listed with a diff.
+    assert f"{len(before) - 2} other rows unchanged" in page
