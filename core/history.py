@@ -100,13 +100,24 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
         rows += [{"state": "removed", "title": v, "fields": changed_fields(v, None, parent_link)} for v in gone]
         return render_to_string("admin/history/compare_rows.html", {"rows": rows, "unchanged": len(info["same_items"])})
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def way_back(self, request) -> str:
+        """Where a plain save returns to: the `next` page it was opened from (the set-up steps),
+        if any and on this site."""
         back = request.GET.get(NEXT_PARAM, "")
-        plain_save = not any(key in request.POST for key in ("_continue", "_addanother", "_popup"))
-        if back and plain_save and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        plain_save = not any(key in request.POST for key in ("_continue", "_addanother", "_saveasnew", "_popup"))
+        return back if back and plain_save and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) else ""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if back := self.way_back(request):
             self.message_user(request, _("“%(item)s” added.") % {"item": obj}, messages.SUCCESS)
             return redirect(back)
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if back := self.way_back(request):
+            self.message_user(request, _("“%(item)s” saved.") % {"item": obj}, messages.SUCCESS)
+            return redirect(back)
+        return super().response_change(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

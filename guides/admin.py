@@ -23,6 +23,7 @@ from guides.models import (
     PullQuote,
     RepairGuide,
 )
+from problems.models import Problem
 
 STEP_PARKING = 10_000  # steps are moved out of the way above this while they are renumbered
 
@@ -67,6 +68,14 @@ class GuideStepInline(IllustrationChoiceMixin, MarkdownPreviewMixin, admin.Stack
     extra = 0
     # Compact steps: short text boxes (they scroll), so a long guide stays a short page.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def illustrations_for(self, request):
+        # The guide's problem: from the guide being edited, or the add form's address.
+        if guide_id := request.resolver_match.kwargs.get("object_id"):
+            return RepairGuide.objects.filter(pk=unquote(guide_id)).values_list("problem__slug", flat=True).first()
+        if (problem_id := request.GET.get("problem", "")).isdigit():
+            return Problem.objects.filter(pk=problem_id).values_list("slug", flat=True).first()
+        return None
 
 
 class RepairGuideForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.adminforms import form_values
 from tests.factories import make_problem, make_version
 from tests.pagetext import read_page
 from troubleshooter.models import Cause, DiagnosisVersion, Feedback, WalkEvent
@@ -42,9 +43,10 @@ def test_a_new_fault_lists_its_set_up_steps_in_order(admin_client, db):
     assert "○ A diagnosis (draft) : none yet · Start one" in text
     add = reverse("admin:troubleshooter_diagnosisversion_add") + f"?problem={problem.pk}&number=1&next=" + quote(change, safe="")
     assert f'href="{add.replace("&", "&amp;")}"' in admin_client.get(change).content.decode()
-    assert admin_client.get(add).status_code == 200
+    page = admin_client.get(add)
+    assert page.status_code == 200
     # A plain save returns to the set-up steps, not to the list of versions.
-    saved = admin_client.post(add, {"problem": problem.pk, "number": 1, "lead_threshold": 80, "note": ""})
+    saved = admin_client.post(add, form_values(page.content.decode()))
     assert saved.status_code == 302 and saved["Location"] == change
     DiagnosisVersion.objects.filter(problem=problem).delete()
 

@@ -72,3 +72,37 @@ def test_add_forms_from_the_set_up_steps_offer_only_that_faults_items(admin_clie
     html = admin_client.get(reverse("admin:troubleshooter_cause_add") + f"?version={draft.pk}").content.decode()
     guides = options(html, "guide_links-0-guide")
     assert "Replace the fuel flap actuator" in guides and not any("boot" in g.lower() for g in guides)
+
+
+def test_each_fault_is_offered_its_own_drawings_only(admin_client, content):
+    micra_question = Question.objects.filter(version__status="published").first()
+    draft = copy_version(micra_question.version)
+    question = Question.objects.get(version=draft, slug=micra_question.slug)
+    html = admin_client.get(reverse("admin:troubleshooter_question_change", args=[question.pk])).content.decode()
+    assert "seat fold" in options(html, "illustration")  # the boot lock's drawings, on its own forms
+    wiper = make_problem(title="Rear wiper does not work", short_title="Rear wiper")
+    add = reverse("admin:guides_repairguide_add") + f"?problem={wiper.pk}"
+    assert options(admin_client.get(add).content.decode(), "steps-__prefix__-illustration") == ["—"]
+
+
+def test_publishing_a_new_problem_puts_its_draft_live_only_when_the_check_passes(admin_client, content):
+    from problems.models import Problem, Vehicle
+    from tests.adminforms import form_values
+
+    add = reverse("admin:problems_problem_add")
+    data = form_values(admin_client.get(add).content.decode())
+    data |= {"title": "Rear wiper does not work", "short_title": "Rear wiper", "slug": "rear-wiper", "summary": "It stops."}
+    data["vehicles"] = [str(Vehicle.objects.first().pk)]
+    response = admin_client.post(add, data)
+    problem = Problem.objects.get(slug="rear-wiper")
+    assert response["Location"] == reverse("admin:problems_problem_change", args=[problem.pk])  # its set-up steps
+    draft = DiagnosisVersion.objects.get(problem=problem, status="draft")
+    assert list(draft.causes.values_list("kind", flat=True)) == [Cause.Kind.CATCH_ALL]
+
+    change = reverse("admin:problems_problem_change", args=[problem.pk])
+    data = form_values(admin_client.get(change).content.decode()) | {"status": "published"}
+    html = admin_client.post(change, data).content.decode()
+    assert "“Rear wiper does not work”: " in html  # the draft's faults, named on the form
+    problem.refresh_from_db()
+    draft.refresh_from_db()
+    assert problem.status == "draft" and draft.status == "draft"

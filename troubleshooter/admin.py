@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -86,7 +87,8 @@ class ProblemForm(forms.ModelForm):
         if status == Problem.Status.PUBLISHED and self.instance.status != status:
             if not self.instance.pk:
                 raise ValidationError(_("A new problem starts as a draft: give it a diagnosis, then publish it."))
-            if faults := services.problem_publish_faults(self.instance):
+            # A new fault's draft diagnosis goes live with it (ProblemAdmin.save_model).
+            if faults := services.problem_publish_faults(self.instance, with_draft=True):
                 raise ValidationError(faults)
         return status
 
@@ -100,6 +102,24 @@ class ProblemAdmin(ObjectPageMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["vehicles"]
     readonly_fields = ["setup"]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new problem's page lists its set-up steps: stay there.
+        if "_addanother" not in request.POST and "_popup" not in request.POST:
+            self.message_user(request, _("“%(item)s” added as a draft: its set-up steps are below.") % {"item": obj})
+            return redirect(reverse("admin:problems_problem_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def save_model(self, request, obj, form, change):
+        going_live = change and "status" in form.changed_data and obj.is_published
+        super().save_model(request, obj, form, change)
+        if not change:
+            version = services.start_diagnosis(obj)
+            self.message_user(
+                request, _("Its diagnosis is started: %(v)s, with a “something else” cause.") % {"v": version}, messages.INFO
+            )
+        elif going_live and (version := services.publish_problem(obj, user=request.user)) is not None:
+            self.message_user(request, _("%(v)s is now live with it.") % {"v": version}, messages.SUCCESS)
 
     @admin.display(description=_("at a glance"))
     def glance_link(self, obj):
@@ -274,8 +294,46 @@ class DraftOnlyMixin(SameProblemChoicesMixin):
             report_check(self, request, version)
 
 
+class CauseRowForm(forms.ModelForm):
+    """A cause on its version's page; its first guide chosen here too (the rest on its own page)."""
+
+    add_guide = forms.ModelChoiceField(
+        RepairGuide.objects.none(),
+        required=False,
+        label=_("add a guide to follow"),
+        help_text=_("More guides, their order, and the other fields: on the cause's own page."),
+    )
+
+
+class CauseInline(SameProblemChoicesMixin, admin.StackedInline):
+    """A new fault's causes, added on one page; a long list folds away (each cause keeps its
+    own page, with its marks and history, and its delete checks: no delete here)."""
+
+    model = Cause
+    form = CauseRowForm
+    fields = ["name", "slug", "kind", "base_rate", "title", "explanation", "next_step", "add_guide"]
+    prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}}
+    can_delete = False
+    show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A version with only its "something else": room for the first two causes.
+        return 2 if obj is None or obj.causes.count() <= 1 else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        guides = RepairGuide.objects.filter(problem=obj.problem) if obj is not None else RepairGuide.objects.none()
+        formset.form.base_fields["add_guide"].queryset = guides
+        return formset
+
+    def get_classes(self, request, obj=None):
+        return ["collapse"] if obj is not None and obj.causes.count() > 3 else []
+
+
 @admin.register(DiagnosisVersion)
 class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdmin):
+    inlines = [CauseInline]
     list_display = ["__str__", "grid_link", "status", "note", "published_at"]
     list_filter = ["problem", "status"]
     readonly_fields = ["grid_link", "status", "created_at", "published_at"]
@@ -318,7 +376,9 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
                 words = ngettext("Saved: %(n)d change.", "Saved: %(n)d changes.", changed)
                 self.message_user(request, words % {"n": changed}, messages.SUCCESS)
                 report_check(self, request, version)
-            return redirect(request.path)
+                if back := self.way_back(request):
+                    return redirect(back)  # opened from the set-up steps
+            return redirect(request.get_full_path())
         title = _("Causes x answers: %(v)s") % {"v": version}
         template = "admin/troubleshooter/diagnosisversion/grid.html"
         return self.object_page(request, version, template, title, form=form, editable=editable)
@@ -327,6 +387,18 @@ class DiagnosisVersionAdmin(ObjectPageMixin, SameProblemChoicesMixin, HistoryAdm
         if obj is not None and obj.status != DiagnosisVersion.Status.DRAFT:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        new = [f.instance for f in formset.forms if f.has_changed() and f.instance.pk is None]
+        super().save_formset(request, form, formset, change)
+        services.causes_added(
+            form.instance, new, {f.instance: f.cleaned_data.get("add_guide") for f in formset.forms if f.instance.pk}
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            report_check(self, request, form.instance)
 
     def view_on_site(self, obj):
         # A draft opens on the public pages for this staff member only, under a "Draft" banner.
@@ -488,10 +560,16 @@ class QuestionAdmin(IllustrationChoiceMixin, MoveUpDownMixin, DraftOnlyMixin, Hi
     prepopulated_fields = {"slug": ["prompt"]}
     inlines = [AnswerInline]
 
+    def illustrations_for(self, request):
+        problem_id = self.problem_id_being_edited(request)
+        return Problem.objects.filter(pk=problem_id).values_list("slug", flat=True).first() if problem_id else None
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is Answer:
             renumber_typed(formset)  # a typed number moves the answer there; the others shift
+            if (answer := services.add_not_sure(form.instance)) is not None:
+                self.message_user(request, _("“%(a)s” was added: owners can always say they don't know.") % {"a": answer.label})
 
     def version_of(self, obj):
         return obj.version

@@ -170,7 +170,9 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         return steps
     causes = Cause.objects.filter(version=version)
     questions = Question.objects.filter(version=version)
-    version_url = reverse("admin:troubleshooter_diagnosisversion_change", args=[version.pk])
+    # Opened from here, a plain save of the version or the grid comes back here.
+    version_url = reverse("admin:troubleshooter_diagnosisversion_change", args=[version.pk]) + "?" + urlencode({NEXT_PARAM: back})
+    grid_url = reverse("admin:troubleshooter_diagnosisversion_grid", args=[version.pk]) + "?" + urlencode({NEXT_PARAM: back})
     faults = check_version(version)
     steps += [
         SetupStep(_("A diagnosis (draft)"), True, str(version), version_url, _("Open it")),
@@ -178,8 +180,8 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             _("Causes, with one “something else”"),
             causes.count() >= 2 and causes.filter(kind=Cause.Kind.CATCH_ALL).exists(),
             ngettext("%(n)d cause", "%(n)d causes", causes.count()) % {"n": causes.count()},
-            add_url(Cause, back=back, version=version.pk),
-            _("Add a cause"),
+            version_url,
+            _("Add causes on the diagnosis's page"),
         ),
         SetupStep(
             _("Questions and their answers"),
@@ -194,7 +196,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
             and not causes.exclude(kind=Cause.Kind.CATCH_ALL).exclude(marks__effect__gt=0).exists()
             and not questions.exclude(answers__marks__isnull=False).exists(),
             _("the causes x answers grid"),
-            reverse("admin:troubleshooter_diagnosisversion_grid", args=[version.pk]),
+            grid_url,
             _("Open the grid"),
         ),
         SetupStep(
@@ -207,7 +209,7 @@ def setup_steps(problem: Problem) -> list[SetupStep]:
         SetupStep(
             _("The diagnosis is live"),
             live is not None,
-            str(live) if live else _("publish the draft from the list of versions"),
+            str(live) if live else _("a new fault's draft goes live when you publish the problem"),
             reverse("admin:troubleshooter_diagnosisversion_changelist") + f"?problem__id__exact={problem.pk}",
             _("Versions"),
         ),

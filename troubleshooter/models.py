@@ -112,7 +112,9 @@ class Cause(models.Model):
     )
     suggest_goodwill = models.BooleanField(_("suggest asking the dealer for goodwill first"), default=False)
     emergency_note = models.TextField(
-        _("if you are locked out now"), blank=True, help_text=_("Markdown. Shown at the top of the outcome.")
+        _("urgent help, shown first"),
+        blank=True,
+        help_text=_("Markdown. At the top of the outcome, for an owner who needs help right now (a boot: how to open it)."),
     )
     source = models.CharField(_("where this comes from"), max_length=10, choices=Source.choices, default=Source.ARTICLE)
     source_note = models.TextField(_("sources"), blank=True, help_text=_("Markdown: links to the owners' reports used."))
@@ -172,7 +174,7 @@ class Question(Illustrated):
     class Effort(models.IntegerChoices):
         LOOK = 1, _("Look or listen")
         CHECK = 2, _("A simple check")
-        TEST = 3, _("A test behind the trim")
+        TEST = 3, _("A test with a panel off")
 
     class Kind(models.TextChoices):
         SINGLE = "single", _("Pick one answer")

@@ -129,6 +129,55 @@ def next_number(problem: Problem) -> int:
 
 
 @transaction.atomic
+def start_diagnosis(problem: Problem) -> DiagnosisVersion:
+    """A new problem's first draft diagnosis, with the one "something else" cause every diagnosis
+    needs already in it (worded for any fault; the editor may change it), so a new fault starts
+    at its own causes and questions."""
+    draft = DiagnosisVersion.objects.create(problem=problem, number=next_number(problem), status=DiagnosisVersion.Status.DRAFT)
+    Cause.objects.create(
+        version=draft,
+        slug="something-else",
+        kind=Cause.Kind.CATCH_ALL,
+        name=_("Something else"),
+        base_rate=5,
+        title=_("Something else: let a garage find the fault"),
+        explanation=_("Your answers don't fit any of the usual causes well. A garage or the dealer can test it."),
+        next_step=_("Take the car to a garage or the dealer, and tell them what you noticed."),
+        source=Cause.Source.SITE,
+    )
+    return draft
+
+
+def causes_added(version: DiagnosisVersion, new: list[Cause], guides: dict[Cause, RepairGuide | None]) -> None:
+    """After causes were saved on their version's page: new ones go to the end of the list (the
+    catch-all stays last), and a guide chosen for a cause becomes one it sends owners to."""
+    if new:
+        others = Cause.objects.filter(version=version).exclude(pk__in=[c.pk for c in new])
+        last = others.exclude(kind=Cause.Kind.CATCH_ALL).aggregate(n=Max("order"))["n"] or 0
+        for number, cause in enumerate(new, start=last + 1):
+            cause.order = number
+            cause.save(update_fields=["order"])
+        # "Something else" stays last.
+        others.filter(kind=Cause.Kind.CATCH_ALL, order__lte=last + len(new)).update(order=last + len(new) + 1)
+    for cause, guide in guides.items():
+        if guide is not None:
+            order = (cause.guide_links.aggregate(n=Max("order"))["n"] or 0) + 1
+            CauseGuide.objects.get_or_create(cause=cause, guide=guide, defaults={"order": order})
+
+
+def add_not_sure(question: Question) -> Answer | None:
+    """A pick-one question always lets the owner say they don't know (the check asks for it):
+    the editor need not write that answer, it is added at the end when missing."""
+    if question.kind != Question.Kind.SINGLE or question.answers.filter(no_evidence=True).exists():
+        return None
+    if not question.answers.exists():
+        return None  # nothing to choose from yet: the check says so
+    slug = "not-sure" if not question.answers.filter(slug="not-sure").exists() else f"not-sure-{question.answers.count()}"
+    order = (question.answers.aggregate(n=Max("order"))["n"] or 0) + 1
+    return Answer.objects.create(question=question, slug=slug, label=_("Not sure"), no_evidence=True, order=order)
+
+
+@transaction.atomic
 def copy_version(version: DiagnosisVersion, note: str = "") -> DiagnosisVersion:
     """A new draft with everything of `version`: causes, guide links, questions, answers and marks."""
     existing = draft_version(version.problem)
@@ -309,12 +358,28 @@ def flush_walks_at_exit() -> None:
 atexit.register(flush_walks_at_exit)
 
 
-def problem_publish_faults(problem: Problem) -> list[str]:
-    """Why a problem may not go on the site yet: it needs a live diagnosis that passes the check."""
+def problem_publish_faults(problem: Problem, with_draft: bool = False) -> list[str]:
+    """Why a problem may not go on the site yet: it needs a live diagnosis that passes the check,
+    or, `with_draft` (publish_problem), a draft that does and goes live with it."""
     live = DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).first()
-    if live is None:
+    version = live or (draft_version(problem) if with_draft else None)
+    if version is None:
         return [_("“%(p)s” has no live diagnosis yet: publish a diagnosis version first") % {"p": problem.title}]
-    return [_("“%(p)s”: %(fault)s") % {"p": problem.title, "fault": fault} for fault in check_version(live)]
+    return [_("“%(p)s”: %(fault)s") % {"p": problem.title, "fault": fault} for fault in check_version(version)]
+
+
+@transaction.atomic
+def publish_problem(problem: Problem, user=None) -> DiagnosisVersion | None:
+    """Put a problem on the site; a new fault's draft diagnosis goes live with it when nothing is
+    live yet (one step for the editor). Returns the diagnosis that went live with it, if any."""
+    if faults := problem_publish_faults(problem, with_draft=True):
+        raise VersionError(faults)
+    went_live = None
+    if not DiagnosisVersion.objects.filter(problem=problem, status=DiagnosisVersion.Status.PUBLISHED).exists():
+        went_live = publish_version(draft_version(problem), user=user)
+    problem.status = Problem.Status.PUBLISHED
+    problem.save()
+    return went_live
 
 
 def guide_live_uses(guide: RepairGuide) -> list[str]:
