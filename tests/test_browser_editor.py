@@ -99,23 +99,18 @@ def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_
     expect(page.locator(".messagelist")).to_contain_text("is a draft: owners don't see it")
     public = f"{live_server.url}/problems/fuel-flap-will-not-open/diagnose/"
 
-    # 2. Its diagnosis, started from the set-up steps.
-    page.get_by_role("link", name="Start one").click()
-    save(page)
+    # 2. Its draft diagnosis is started with it, "something else" cause included.
+    expect(page.locator(".messagelist")).to_contain_text("Its diagnosis is started")
     problem_url = f"{live_server.url}/admin/problems/problem/{Problem.objects.get(slug='fuel-flap-will-not-open').pk}/change/"
 
-    # 3. Three causes: two faults and the catch-all.
-    for slug, name, rate, kind in (
-        ("actuator", "The flap motor", "50", "fault"),
-        ("cable", "The release cable", "40", "fault"),
-        ("something-else", "Something else", "10", "catch_all"),
-    ):
-        page.goto(problem_url)
-        page.get_by_role("link", name="Add a cause").click()
+    # 3. Two causes, each on its own form this time (from the list of causes).
+    for slug, name, rate in (("actuator", "The flap motor", "50"), ("cable", "The release cable", "40")):
+        page.goto(f"{live_server.url}/admin/troubleshooter/cause/")
+        page.get_by_role("link", name="Add cause").click()
+        page.locator("#id_version").select_option(label="Fuel flap v1 (Draft)")
         page.locator("#id_name").fill(name)
         page.locator("#id_name").press("Tab")
         page.locator("#id_slug").fill(slug)
-        page.locator("#id_kind").select_option(kind)
         page.locator("#id_base_rate").fill(rate)
         page.locator("#id_title").fill(f"{name} has failed")
         page.locator("#id_explanation").fill(f"Why it is {name.lower()}.")
@@ -149,7 +144,7 @@ def test_an_editor_creates_a_second_fault_end_to_end(browser, live_server, live_
     expect(page.locator(".setup-steps")).to_contain_text("separates no causes")
     page.locator("#id_status").select_option("published")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".errorlist")).to_contain_text("has no live diagnosis yet")
+    expect(page.locator(".errorlist")).to_contain_text("“Fuel flap will not open”: ")
     assert page.request.get(public).status == 404
 
     # 5. The marks, on the grid.
