@@ -40,7 +40,16 @@ class StaffUserAdmin(UserAdmin):
     add_form = InviteStaffForm
     add_fieldsets = ((None, {"fields": ("username", "email", "role")}),)
     actions = ["send_new_invitation"]
-    list_display = [*UserAdmin.list_display, "invitation_used"]
+    list_display = [*UserAdmin.list_display, "roles", "invitation_used"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("role"))
+    def roles(self, obj):
+        if obj.is_superuser:
+            return gettext("Everything (superuser)")
+        return ", ".join(group.name for group in obj.groups.all()) or "—"
 
     @admin.display(description=_("has chosen a password"), boolean=True)
     def invitation_used(self, obj):

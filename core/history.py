@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -114,6 +115,14 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
+        # After a revert or a recover: say so (not "changed"), and open the item as it now is,
+        # not the old revision's form again.
+        view = request.resolver_match.url_name if request.resolver_match else ""
+        if view.endswith(("_revision", "_recover")):
+            words = _("“%(item)s” is back as it was.") if view.endswith("_recover") else _("“%(item)s” is reverted.")
+            self.message_user(request, words % {"item": obj}, messages.SUCCESS)
+            opts = obj._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
         if back := self.way_back(request):
             self.message_user(request, _("“%(item)s” saved.") % {"item": obj}, messages.SUCCESS)
             return redirect(back)

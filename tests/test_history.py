@@ -32,7 +32,10 @@ def test_a_change_can_be_seen_and_reverted_to_its_old_value(admin_client, conten
     assert 'value="A first edit"' in page  # the old value, in the form, before anything changes
     faq.refresh_from_db()
     assert faq.question == "A mistake"  # looking changes nothing
-    assert admin_client.post(url, form_values(page)).status_code == 302
+    reverted = admin_client.post(url, form_values(page), follow=True)
+    # The item as it now is, with a message that says what happened (not the old revision's form).
+    assert reverted.redirect_chain == [(reverse("admin:guides_faq_change", args=[faq.pk]), 302)]
+    assert "is reverted" in reverted.content.decode() and "was changed successfully" not in reverted.content.decode()
     faq.refresh_from_db()
     assert faq.question == "A first edit" != old
 
@@ -51,7 +54,8 @@ def test_a_deleted_cause_comes_back_with_its_marks(admin_client, content):
     version = Version.objects.get_deleted(Cause).get(object_id=str(cause.pk))
     url = reverse("admin:troubleshooter_cause_recover", args=[version.pk])
     page = admin_client.get(url).content.decode()
-    assert admin_client.post(url, form_values(page)).status_code == 302
+    recovered = admin_client.post(url, form_values(page), follow=True)
+    assert "is back as it was" in recovered.content.decode()
     restored = Cause.objects.get(pk=cause.pk)
     assert restored.version == draft and Mark.objects.filter(cause=restored).count() == marks
 
@@ -222,3 +226,12 @@ def test_compare_shows_the_changed_text_of_a_step_not_only_its_title(admin_clien
     assert "Removed:</strong>" in page and before[-1][1] in page
     # Untouched steps are counted, not listed with a diff.
     assert f"{len(before) - 2} other rows unchanged" in page
+
+
+def test_the_history_list_tells_saves_a_few_seconds_apart(admin_client, content):
+    import re
+
+    faq = FAQ.objects.first()
+    change(admin_client, faq, question="A first edit")
+    page = admin_client.get(reverse("admin:guides_faq_history", args=[faq.pk])).content.decode()
+    assert re.search(r"\d{2}:\d{2}:\d{2}", page)  # hours, minutes and seconds

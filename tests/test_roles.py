@@ -190,3 +190,17 @@ def test_a_new_invitation_can_be_sent_and_shown_when_the_email_did_not_arrive(ad
     # Someone who has chosen a password is not sent another invitation (it would wipe it).
     response = admin_client.post(changelist, {"action": "send_new_invitation", "_selected_action": [kim.pk]}, follow=True)
     assert "has chosen a password already" in response.content.decode() and len(mailoutbox) == 2
+
+
+def test_the_list_of_staff_says_each_ones_role_by_name(admin_client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from core.roles import EDITORS
+
+    kim = django_user_model.objects.create_user("kim", "kim@example.org", is_staff=True)
+    kim.groups.add(Group.objects.get_or_create(name=EDITORS)[0])
+    django_user_model.objects.create_user("lee", "lee@example.org", is_staff=True)
+    rows = re.findall(r"<tr>.*?</tr>", admin_client.get(reverse("admin:auth_user_changelist")).content.decode(), re.S)
+    kims = next(row for row in rows if ">kim<" in row)
+    lees = next(row for row in rows if ">lee<" in row)
+    assert EDITORS in kims and "—" in lees and EDITORS not in lees
