@@ -27,6 +27,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
+        "Disallow: /dealer/",
         "Disallow: " + reverse("goodwill:goodwill_request", kwargs={"token": "x"}).rsplit("x/", 1)[0],
         f"Sitemap: {settings.SITE_URL.rstrip('/')}{reverse('sitemap')}",
     ]
@@ -50,6 +51,7 @@ urlpatterns = [
     path("", include("troubleshooter.urls")),
     path("", include("guides.urls")),
     path("", include("goodwill.urls")),
+    path("dealer/", include("dealers.urls")),
     path("", include("search.urls")),
 ]
 

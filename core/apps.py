@@ -12,6 +12,11 @@ NOT_PAGES = {
     "troubleshooter.typedwords",
     "troubleshooter.unknownwords",
     "goodwill.goodwillrequest",
+    # Dealers' users, the answers in a request's thread, and the counts of a dealer's link: the
+    # acceptance figures they feed expire on their own (GOODWILL_FIGURES_SECONDS).
+    "goodwill.dealermember",
+    "goodwill.requeststep",
+    "goodwill.dealerlinkopens",
 }
 
 

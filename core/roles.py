@@ -32,6 +32,9 @@ EDITORS_LIMITED = {
 DEALER_LIAISON_MODELS = {
     "goodwill.goodwillrequest": ("change", "view", "delete"),
     "goodwill.dealer": ALL_ACTIONS,
+    "goodwill.dealermember": ALL_ACTIONS,  # dealers' users: invite, remove
+    "goodwill.requeststep": ("view",),  # the thread between owner and dealer, as it happened
+    "goodwill.dealerlinkopens": ("view",),
 }
 
 

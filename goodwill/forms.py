@@ -60,6 +60,7 @@ class GoodwillRequestForm(forms.ModelForm):
             "diagnosis",
             "notes",
             "consent",
+            "share_with_dealer",
         ]
         labels = {
             "owner_name": _("Your name"),
@@ -68,10 +69,15 @@ class GoodwillRequestForm(forms.ModelForm):
             "mileage_km": _("Mileage in km"),
             "service_history": _("Where has the car been serviced?"),
             "notes": _("Anything else the dealer should know (optional)"),
+            "share_with_dealer": _("Also send this request to the dealer through this site, so they can answer you here"),
         }
         help_texts = {
             "diagnosis": _("Filled in from your diagnosis. Change it if you like."),
             "registration": _("As on the number plate."),
+            "share_with_dealer": _(
+                "Optional. The dealer sees your request only after you confirm your email address through the link we "
+                "send you, and you can withdraw it at any time. Without this, only you decide whom to show the letter."
+            ),
         }
         widgets = {
             "service_history": forms.RadioSelect,
@@ -103,6 +109,9 @@ class GoodwillRequestForm(forms.ModelForm):
         # Radio buttons need no "choose one" entry: nothing is ticked until the owner ticks it.
         self.fields["service_history"].choices = GoodwillRequest.ServiceHistory.choices
         days = settings.GOODWILL_RETENTION_DAYS
+        # The error summary names a field in a few words; a long label stays beside its box.
+        self.fields["consent"].summary_name = _("Agreeing that we store your details")
+        self.fields["share_with_dealer"].summary_name = _("Sending it to the dealer")
         self.fields["consent"].label = ngettext(
             "I agree that this site stores these details to make my letter, and erases them after %(days)d day.",
             "I agree that this site stores these details to make my letter, and erases them after %(days)d days.",
@@ -117,6 +126,13 @@ class GoodwillRequestForm(forms.ModelForm):
                 bound = self[name]
                 described = [f"{bound.auto_id}_error"] + ([f"{bound.auto_id}_helptext"] if bound.help_text else [])
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+    def clean(self):
+        cleaned = super().clean()
+        # Nothing to share with when no dealer is named.
+        if not (self.fixed_dealer or cleaned.get("dealer")):
+            cleaned["share_with_dealer"] = False
+        return cleaned
 
     def clean_outcome(self):
         slug = self.cleaned_data["outcome"]
@@ -174,3 +190,11 @@ class GoodwillRequestForm(forms.ModelForm):
         if mileage > 1_000_000:
             raise ValidationError(_("Please enter the mileage in kilometres, for example 120000."))
         return mileage
+
+
+class ReplyForm(forms.Form):
+    """The owner's reply to a dealer's question (empty for a withdrawal); `seen_steps` is how many
+    steps their page showed, so a step that came in meanwhile is read before anything is sent."""
+
+    text = forms.CharField(label=_("Your reply"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    seen_steps = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

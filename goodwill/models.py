@@ -1,6 +1,7 @@
 """Dealers, and owners' requests for a goodwill repair."""
 
 import reversion
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -44,8 +45,10 @@ class GoodwillRequest(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         SENT = "sent", _("Sent to dealer")
+        ASKED = "asked", _("The dealer asked a question")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the owner")
 
     token = models.CharField(max_length=64, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -75,6 +78,14 @@ class GoodwillRequest(models.Model):
     diagnosis = models.TextField(_("what the diagnosis found"), max_length=1000)
     notes = models.TextField(_("anything else"), max_length=2000, blank=True)
     consent = models.BooleanField(_("consent to store the data"))
+    # The dealer sees the request only if the owner asked for that (a box of its own) and then
+    # confirmed their address through the link e-mailed to them (`confirm_key`).
+    share_with_dealer = models.BooleanField(_("owner asked to share it with the dealer"), default=False)
+    confirm_key = models.CharField(max_length=64, blank=True, editable=False)
+    email_confirmed_at = models.DateTimeField(_("email address confirmed"), null=True, blank=True)
+    shared_at = models.DateTimeField(_("shared with the dealer"), null=True, blank=True)
+    dealer_seen_at = models.DateTimeField(_("first seen by the dealer"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent to the dealer"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -96,6 +107,72 @@ class GoodwillRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("goodwill:goodwill_request", kwargs={"token": self.token})
+
+    @property
+    def is_open(self) -> bool:
+        """The dealer may still answer, the owner still withdraw."""
+        return self.status in (self.Status.NEW, self.Status.SENT, self.Status.ASKED) and not self.personal_data_erased_at
+
+
+class DealerMember(models.Model):
+    """A dealer's staff member: signs in at /dealer/ and sees that dealer's shared requests only.
+    Belongs to exactly one dealer, and is never also site staff (no admin)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dealer_member")
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="members", verbose_name=_("dealer"))
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dealer's user")
+        verbose_name_plural = _("dealers' users")
+        ordering = ["dealer", "user__username"]
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.dealer.name})"
+
+
+class RequestStep(models.Model):
+    """One step of a shared request's thread: the dealer's answer or question, the owner's reply
+    or withdrawal; numbered, so two answers sent at once can't both be stored."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        QUESTION = "question", _("A question from the dealer")
+        REPLY = "reply", _("The owner's reply")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the owner")
+
+    request = models.ForeignKey(GoodwillRequest, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"), max_length=2000, blank=True)
+    # The dealer's user who wrote it; empty for the owner's own steps.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by_owner = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["request", "number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="requeststep_one_per_number")]
+
+    def __str__(self):
+        return f"{self.request.reference} #{self.number}: {self.get_kind_display()}"
+
+
+class DealerLinkOpens(models.Model):
+    """How many times a dealer's own link was opened, per day (counts only, nothing about who)."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, related_name="link_opens")
+    day = models.DateField()
+    opens = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dealer", "day"], name="dealerlinkopens_one_per_day")]
+
+    def __str__(self):
+        return f"{self.dealer_id} {self.day}: {self.opens}"
 
 
 # History for the admin (see troubleshooter.models). Goodwill requests are personal data and are

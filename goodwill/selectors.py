@@ -1,12 +1,17 @@
 """Reads for the goodwill pages: the dealer, the diagnosis an owner arrives with, the letter."""
 
+import io
 from urllib.parse import quote, urlencode
 
+import segno
+from django.conf import settings
+from django.db.models import Count, Max, Min, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from core.markdown import strip_markdown
-from goodwill.models import Dealer, GoodwillRequest
+from goodwill.models import Dealer, DealerLinkOpens, GoodwillRequest, RequestStep
 from goodwill.services import new_submission_key
 from problems.models import Problem
 from troubleshooter.models import Cause, DiagnosisVersion
@@ -46,11 +51,14 @@ def goodwill_initial(outcome: Cause | None) -> dict:
     return initial
 
 
-def goodwill_context(form) -> dict:
+def goodwill_context(form, dealer: Dealer | None = None) -> dict:
     """What the goodwill page shows beside the form: the carried diagnosis and the advice."""
     outcome = goodwill_outcome(form["outcome"].value())
     problems = [outcome.problem] if outcome else list(Problem.objects.published())
-    return {"outcome": outcome, "problems": problems}
+    figures = goodwill_figures()
+    if dealer is not None:
+        figures["this_dealer"] = next((f for d, f in figures["per_dealer"] if d.pk == dealer.pk), None)
+    return {"outcome": outcome, "problems": problems, "figures": figures}
 
 
 def goodwill_request_by_token(token: str) -> GoodwillRequest:
@@ -66,3 +74,91 @@ def goodwill_letter(goodwill_request: GoodwillRequest) -> dict:
     recipient = goodwill_request.dealer.email if goodwill_request.dealer else ""
     mailto = f"mailto:{quote(recipient, safe='@')}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
     return {"subject": subject, "body": body, "mailto": mailto}
+
+
+def thread(goodwill_request: GoodwillRequest) -> list[RequestStep]:
+    """The steps between the owner and the dealer, oldest first."""
+    return list(goodwill_request.steps.order_by("number"))
+
+
+def dealer_link(dealer: Dealer) -> str:
+    """A dealer's own link, from the configured SITE_URL (never a request's Host)."""
+    return settings.SITE_URL.rstrip("/") + dealer.get_absolute_url()
+
+
+def dealer_qr(dealer: Dealer, image: str) -> tuple[bytes, str]:
+    """The QR code of the dealer's link, as SVG or PNG (segno), and its content type."""
+    code = segno.make(dealer_link(dealer), error="m")
+    out = io.BytesIO()
+    if image == "svg":
+        code.save(out, kind="svg", scale=8, border=4, title=dealer.name)
+        return out.getvalue(), "image/svg+xml"
+    code.save(out, kind="png", scale=10, border=4)
+    return out.getvalue(), "image/png"
+
+
+def dealer_counts(dealer: Dealer) -> dict:
+    """How many owners opened the dealer's link and sent a request through it (counts only)."""
+    opens = DealerLinkOpens.objects.filter(dealer=dealer).aggregate(n=Sum("opens"), since=Min("day"))
+    return {
+        "opens": opens["n"] or 0,
+        "opens_since": opens["since"],
+        "requests": GoodwillRequest.objects.filter(dealer=dealer).count(),
+        "shared": GoodwillRequest.objects.filter(dealer=dealer, shared_at__isnull=False).count(),
+    }
+
+
+# Figures are shown only from this many answered requests on, so that no owner can be recognised.
+FIGURES_FROM = 5
+ANSWERED = (GoodwillRequest.Status.ACCEPTED, GoodwillRequest.Status.DECLINED)
+
+
+def acceptance(dealer: Dealer | None = None) -> dict | None:
+    """Of the requests dealers answered on this site (their own accept or decline, not a status set
+    by hand), how many they accepted, and the period (overall, or one dealer's); None below
+    FIGURES_FROM answered."""
+    final = RequestStep.objects.filter(kind__in=[RequestStep.Kind.ACCEPTED, RequestStep.Kind.DECLINED])
+    if dealer is not None:
+        final = final.filter(request__dealer=dealer)
+    figures = final.aggregate(
+        answered=Count("pk"),
+        accepted=Count("pk", filter=Q(kind=RequestStep.Kind.ACCEPTED)),
+        since=Min("created_at"),
+        until=Max("created_at"),
+    )
+    if figures["answered"] < FIGURES_FROM:
+        return None
+    figures["percent"] = round(100 * figures["accepted"] / figures["answered"])
+    figures["since"], figures["until"] = timezone.localdate(figures["since"]), timezone.localdate(figures["until"])
+    return figures
+
+
+def goodwill_figures() -> dict:
+    """For the goodwill page: overall and per active dealer, each only from FIGURES_FROM answers."""
+    per_dealer = [(dealer, f) for dealer in Dealer.objects.filter(active=True) if (f := acceptance(dealer)) is not None]
+    return {"overall": acceptance(), "per_dealer": per_dealer}
+
+
+def dealer_requests(dealer: Dealer) -> dict[str, list[GoodwillRequest]]:
+    """The requests shared with a dealer, by where they stand: new (not opened yet), seen (waiting
+    for an answer, or for the owner's reply), answered, withdrawn."""
+    groups: dict[str, list[GoodwillRequest]] = {"new": [], "seen": [], "answered": [], "withdrawn": []}
+    for item in (
+        GoodwillRequest.objects.filter(dealer=dealer, shared_at__isnull=False).select_related("problem").order_by("-shared_at")
+    ):
+        if item.status == GoodwillRequest.Status.WITHDRAWN:
+            groups["withdrawn"].append(item)
+        elif item.status in ANSWERED:
+            groups["answered"].append(item)
+        elif item.dealer_seen_at is None:
+            groups["new"].append(item)
+        else:
+            groups["seen"].append(item)
+    return groups
+
+
+def dealer_request(dealer: Dealer, pk: int) -> GoodwillRequest:
+    """One request shared with this dealer; any other (another dealer's, not shared) is a 404."""
+    return get_object_or_404(
+        GoodwillRequest.objects.select_related("problem", "dealer", "outcome"), pk=pk, dealer=dealer, shared_at__isnull=False
+    )

@@ -24,6 +24,8 @@ test_cache_bound.py, test_move.py, test_outages.py):
    sees the change.
 3. Pages whose words change with non-content writes (letters, staff pages, counts) are never
    stored: they are not `@public_page`, say no-store, or set a cookie. Only 200s are stored.
+   A page that shows slow-moving figures (the goodwill page's acceptance rates) has a
+   `lifetime`: its key holds the current period, so what it shows is at most that old.
 4. What an owner types (a search, the diagnosis's own words) is never part of a key: those
    answers are not stored (`response.public_page = False`).
 5. The storage is bounded, least recently used first out: diskcache (PAGE_CACHE_MEGABYTES in
@@ -103,6 +105,10 @@ class PageRules:
 
     params: tuple[str, ...] | str = ()
     targets: tuple[str, ...] = ()
+    # A page that shows figures which change without a content change (the goodwill page's
+    # acceptance rates): its key holds the current period of this many seconds, so a stored copy
+    # is at most that old. 0: only the content version decides.
+    lifetime: int = 0
 
 
 def public_page(view=None, *, params: tuple[str, ...] | str = (), targets: tuple[str, ...] = ()):
@@ -128,7 +134,7 @@ def public_page(view=None, *, params: tuple[str, ...] | str = (), targets: tuple
 CSRF_FIELD = "csrfmiddlewaretoken"
 
 
-def public_form_page(params: tuple[str, ...] = (), **fresh_fields: str):
+def public_form_page(params: tuple[str, ...] = (), lifetime: int = 0, **fresh_fields: str):
     """Like `public_page`, for a page with a form: stored once, with the value of each hidden field
     named here (a dotted path to a function that makes a new value) and of the CSRF field made
     anew for every serve. Each owner gets their own CSRF token (and cookie) and their own one-time
@@ -144,7 +150,7 @@ def public_form_page(params: tuple[str, ...] = (), **fresh_fields: str):
                 response.fresh_fields = {CSRF_FIELD: ""} | fresh_fields
             return response
 
-        wrapped.page_rules = PageRules(params)
+        wrapped.page_rules = PageRules(params, lifetime=lifetime)
         return wrapped
 
     return decorator
@@ -363,6 +369,7 @@ def page_key(request, version: str, rules: PageRules) -> str:
             request.headers.get("X-Offline-Copy", ""),
             get_language_from_request(request),
             "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "",
+            str(int(time.time() // rules.lifetime)) if rules.lifetime else "",
         ]
     )
     return f"page:{version}:{hashlib.sha256(varies.encode()).hexdigest()}"

@@ -7,8 +7,10 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-# Counted, or an owner's words kept for a day for their next screen only; never edited.
-DERIVED = {"troubleshooter.WalkEvent", "troubleshooter.TypedWords"}
+# Counted, or an owner's words kept for a day for their next screen only; never edited. A
+# request's thread with the dealer is shown on the request's own admin page; the counts of a
+# dealer's link on the dealer's own page.
+DERIVED = {"troubleshooter.WalkEvent", "troubleshooter.TypedWords", "goodwill.RequestStep", "goodwill.DealerLinkOpens"}
 
 
 def content_models():

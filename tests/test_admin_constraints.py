@@ -26,6 +26,8 @@ NOT_TYPED = {
     "diagnosisversion_unique_number": "version numbers are given by the copy service, read-only in the admin",
     "diagnosisversion_one_published": "the status is read-only: only the publish service makes a version live",
     "goodwillrequest_needs_consent": "owners' requests: consent is given on the public form, not in the admin",
+    "requeststep_one_per_number": "dealers' and owners' steps are numbered by the site (tests/test_dealers.py: two at once)",
+    "dealerlinkopens_one_per_day": "counts, written by the site",
     "guidestep_unique_order": "typed numbers are renumbered 1..n, never an error (tests/test_admin_ordering.py)",
     "guidestep_order_from_one": "a typed 0 is renumbered on save too (RepairGuideAdmin.save_formset): the step goes first",
     "guidestep_picture_needs_description": "needs an upload (tests/test_pictures.py)",

@@ -101,11 +101,20 @@ INVALID = [
 ]
 
 
+def sent_back(client, data, url=None):
+    """Post a form with mistakes: it comes back through a 303 to the same page (so Back and Reload
+    never ask to send it again), with the messages and what was typed."""
+    url = url or GENERAL
+    response = client.post(url, data, follow=True)
+    assert response.redirect_chain == [(url, 303)], response.redirect_chain
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    return response
+
+
 @pytest.mark.parametrize(("change", "field", "message"), INVALID, ids=[f"{c[1]}-{i}" for i, c in enumerate(INVALID)])
 def test_each_rule_gives_a_message_next_to_its_field_and_stores_nothing(client, content, change, field, message):
     data = form_data(client, **change)
-    response = client.post(GENERAL, data)
-    assert response.status_code == 400
+    response = sent_back(client, data)
     html = response.content.decode()
     error = re.search(rf'<p class="error" id="id_{field}_error">(.*?)</p>', html)
     assert error and message in error.group(1), html[html.find("form-errors") : html.find("form-errors") + 600]
@@ -122,8 +131,7 @@ def test_vin_is_normalised_when_valid(client, content):
 
 
 def test_the_honeypot_stops_bots(client, content):
-    response = client.post(GENERAL, form_data(client, website="http://spam.example"))
-    assert response.status_code == 400
+    response = sent_back(client, form_data(client, website="http://spam.example"))
     assert GoodwillRequest.objects.count() == 0 and len(mail.outbox) == 0
     # A person whose browser filled it in can see it, empty it and send again.
     html = response.content.decode()
@@ -150,7 +158,7 @@ def test_too_many_submissions_from_one_client_get_429(client, content):
 @override_settings(GOODWILL_RATE_LIMIT=(2, 3600))
 def test_only_valid_new_requests_count(client, content):
     for _typo in range(5):  # an owner fixing mistakes is never paused
-        assert client.post(GENERAL, form_data(client, owner_email="not-an-email")).status_code == 400
+        assert client.post(GENERAL, form_data(client, owner_email="not-an-email")).status_code == 303
     accepted = client.post(GENERAL, data := form_data(client))
     assert client.post(GENERAL, form_data(client, notes="A second request")).status_code == 302
     assert client.post(GENERAL, form_data(client, notes="A third request")).status_code == 429  # the limit is reached...

@@ -69,7 +69,10 @@ def test_running_twice_leaves_every_row_count_unchanged(empty_database):
     owners_data = [
         "core.RateCount",
         "goodwill.Dealer",
+        "goodwill.DealerLinkOpens",
+        "goodwill.DealerMember",
         "goodwill.GoodwillRequest",
+        "goodwill.RequestStep",
         "troubleshooter.Feedback",
         "troubleshooter.TypedWords",
         "troubleshooter.UnknownWords",

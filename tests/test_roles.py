@@ -14,7 +14,7 @@ from core.roles import DEALER_LIAISON, EDITORS, sync_roles
 from troubleshooter.models import DiagnosisVersion
 
 # Written out by hand (not read from core.roles), so the test can disagree with it.
-PERSONAL_OR_DEALERS = {"goodwill.goodwillrequest", "goodwill.dealer"}
+PERSONAL_OR_DEALERS = {"goodwill.goodwillrequest", "goodwill.dealer", "goodwill.dealermember"}
 # Accounts, and the sign-in records (addresses, usernames): administrators only.
 ACCOUNTS = {"auth.user", "auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 VIEW_ONLY_FOR_EDITORS = {"troubleshooter.feedback", "troubleshooter.unknownwords"}

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from guides.models import RepairGuide
 from problems.models import Problem
 
-NEVER_CACHED = ("/admin/", "/goodwill/", "/preview/")
+NEVER_CACHED = ("/admin/", "/goodwill/", "/preview/", "/dealer/")
 # The worker's own copy of a page an owner saw through htmx: not a second visit.
 COPY_HEADER = "X-Offline-Copy"
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "guides",
     "troubleshooter",
     "goodwill",
+    "dealers",
     "search",
     "loader",
 ]
@@ -256,6 +257,12 @@ WALK_BATCH_SIZE = int(os.environ.get("WALK_BATCH_SIZE", "1000"))
 WALK_BATCH_SECONDS = float(os.environ.get("WALK_BATCH_SECONDS", "10"))
 WALK_WRITE_IN_BACKGROUND = True
 GOODWILL_RETENTION_DAYS = int(os.environ.get("GOODWILL_RETENTION_DAYS", "365"))
+# The goodwill page's acceptance figures (from dealers' answers) are at most this old, in the
+# page cache too (seconds).
+GOODWILL_FIGURES_SECONDS = int(os.environ.get("GOODWILL_FIGURES_SECONDS", "3600"))
+# A dealer that has not answered a shared request after this many days gets one reminder
+# (`send_dealer_reminders`, daily).
+DEALER_REMINDER_DAYS = int(os.environ.get("DEALER_REMINDER_DAYS", "5"))
 # Words owners typed that the diagnosis did not know, for the editors: kept this long after they
 # were last typed (troubleshooter.owner_words). What each owner typed is kept for a day only.
 OWNER_WORDS_KEPT_DAYS = int(os.environ.get("OWNER_WORDS_KEPT_DAYS", "180"))
