@@ -84,11 +84,15 @@ class StaffUserAdmin(UserAdmin):
             return
         if role := form.cleaned_data.get("role"):
             obj.groups.add(Group.objects.get(name=role))
-        invite(obj, invited_by=request.user.get_username())
+        link = invite(obj, invited_by=request.user.get_username())
+        # Shown too, for when the e-mail does not arrive: pass it on by another way.
         self.message_user(
             request,
-            gettext("Invitation sent to %(email)s: the link lets them choose a password, once, within %(days)d days.")
-            % {"email": obj.email, "days": link_valid_days()},
+            gettext(
+                "Invitation sent to %(email)s: the link lets them choose a password, once, within %(days)d days. "
+                "If it does not arrive, pass them this link: %(link)s"
+            )
+            % {"email": obj.email, "days": link_valid_days(), "link": link},
             messages.SUCCESS,
         )
 

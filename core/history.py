@@ -92,10 +92,9 @@ class HistoryAdmin(MarkdownPreviewMixin, CompareVersionAdmin):
         fields as a diff, and an added or removed row its whole text."""
         info = obj_compare.get_m2o_change_info()
         parent_link = obj_compare.field.field.attname  # the row's link to this item: same in every row
-        rows = [
-            {"state": "changed", "title": new, "fields": changed_fields(old, new, parent_link)}
-            for old, new in info["changed_items"]
-        ]
+        # Changed rows in their new order (a step's number), as the editor knows them.
+        changed = sorted(info["changed_items"], key=lambda pair: (pair[1].field_dict.get("order") or 0, str(pair[1])))
+        rows = [{"state": "changed", "title": new, "fields": changed_fields(old, new, parent_link)} for old, new in changed]
         rows += [{"state": "added", "title": v, "fields": changed_fields(None, v, parent_link)} for v in info["added_items"]]
         gone = info["removed_items"] + info["deleted_items"]
         rows += [{"state": "removed", "title": v, "fields": changed_fields(v, None, parent_link)} for v in gone]

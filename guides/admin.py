@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from core import publishing
 from core.history import HistoryAdmin
@@ -41,7 +42,13 @@ class GuidePartInline(admin.TabularInline):
 
 
 class StepForm(PictureFormMixin, forms.ModelForm):
-    """A step's number is where the editor wants it, not a key: two steps may briefly share one."""
+    """A step's number is where the editor wants it, not a key: two steps may briefly share one,
+    and a new step without one goes last."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Empty: after the others. Type a number to move it there.")
 
     def validate_unique(self):
         self._validate_without_order(self.instance.validate_unique)
@@ -54,6 +61,9 @@ class StepForm(PictureFormMixin, forms.ModelForm):
             validate(exclude=self._get_validation_exclusions() | {"order"})
         except ValidationError as error:
             self._update_errors(error)
+
+
+LAST = 10**6  # a step given no number sorts after every numbered one
 
 
 class StepFormSet(BaseInlineFormSet):
@@ -121,7 +131,7 @@ class RepairGuideAdmin(HistoryAdmin):
                 step.delete()
             deleted = {step.pk for step in formset.deleted_objects}
             kept = [
-                (f.instance.order or 0, 0 if f.has_changed() else 1, n, f.instance)
+                (f.instance.order or LAST, 0 if f.has_changed() else 1, n, f.instance)
                 for n, f in enumerate(formset.forms)
                 if f.instance.pk not in deleted and (f.instance.pk or f.has_changed()) and f.cleaned_data
             ]

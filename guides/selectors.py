@@ -44,6 +44,11 @@ def with_sections(problems: QuerySet[Problem]) -> QuerySet[Problem]:
     )
 
 
+def problem_of(guide: RepairGuide) -> Problem:
+    """The guide's problem, with what its footer links to (`with_sections`)."""
+    return with_sections(Problem.objects.filter(pk=guide.problem_id)).select_related("source_article").get()
+
+
 def published_problem(slug: str, *prefetch) -> Problem:
     queryset = with_sections(Problem.objects.published()).select_related("source_article").prefetch_related(*prefetch)
     return get_object_or_404(queryset, slug=slug)

@@ -30,6 +30,8 @@ def guide_detail(request, slug):
     guide = selectors.published_guide(slug, include_drafts=request.user.is_staff)
     draft = not (guide.is_published and guide.problem.is_published)
     context = {"guide": guide, "related_guides": selectors.related_guides(guide), "draft_notice": draft}
+    # The guide's problem names the page (header, title) and its footer's sections.
+    context["problem"] = selectors.problem_of(guide)
     context |= selectors.step_mode(guide, request.GET.get("step"))
     context |= {
         "how_to": structured_data.how_to(guide),

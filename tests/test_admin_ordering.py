@@ -107,3 +107,15 @@ def test_a_number_typed_on_a_tool_moves_it_there(admin_client, content):
     assert admin_client.post(url, data).status_code == 302
     after = list(GuideTool.objects.filter(guide=guide).order_by("order").values_list("name", flat=True))
     assert after == [before[-1], *before[:-1]]
+
+
+def test_a_new_step_without_a_number_goes_last(admin_client, content):
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    before = steps_of(guide)
+    url, data = edit_page(admin_client, guide)
+    n = int(data["steps-TOTAL_FORMS"])
+    data |= {"steps-TOTAL_FORMS": str(n + 1), f"steps-{n}-guide": str(guide.pk), f"steps-{n}-id": ""}
+    data |= {f"steps-{n}-order": "", f"steps-{n}-title": "Tidy up", f"steps-{n}-body": "Put the tools away."}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    assert steps_of(guide) == before + [(len(before) + 1, "Tidy up")]

@@ -204,3 +204,13 @@ def test_the_list_of_staff_says_each_ones_role_by_name(admin_client, django_user
     kims = next(row for row in rows if ">kim<" in row)
     lees = next(row for row in rows if ">lee<" in row)
     assert EDITORS in kims and "—" in lees and EDITORS not in lees
+
+
+def test_adding_a_colleague_shows_their_invitation_link_too(admin_client, mailoutbox):
+    from tests.adminforms import form_values
+
+    add = reverse("admin:auth_user_add")
+    data = form_values(admin_client.get(add).content.decode()) | {"username": "sam", "email": "sam@example.org"}
+    page = admin_client.post(add, data, follow=True).content.decode()
+    link = re.search(r"http://testserver/admin/reset/[^\s<]+", page)
+    assert link and link.group(0) in mailoutbox[-1].body  # for when the e-mail does not arrive

@@ -106,3 +106,19 @@ def test_publishing_a_new_problem_puts_its_draft_live_only_when_the_check_passes
     problem.refresh_from_db()
     draft.refresh_from_db()
     assert problem.status == "draft" and draft.status == "draft"
+
+
+def test_a_new_faults_guide_and_outcome_pages_speak_of_that_fault_only(client, content):
+    from tests.pagetext import read_page
+
+    problem = make_problem(title="Rear wiper does not work", short_title="Rear wiper")
+    guide = make_guide(problem, title="Replace the rear wiper motor")
+    version = make_version(problem)
+    html = client.get(guide.get_absolute_url()).content.decode()
+    assert "<title>Replace the rear wiper motor · Rear wiper</title>" in html
+    assert '<a class="site-name" href="/problems/' in html and ">Rear wiper</a>" in html
+    text = read_page(html)[0]
+    assert "Questions and answers" not in text and "Stop it happening again" not in text  # nothing there yet
+    cause = Cause.objects.filter(version=version, source=Cause.Source.ARTICLE).first()
+    outcome = read_page(client.get(cause.get_absolute_url()).content.decode())[0]
+    assert "source article" not in outcome and "Where this comes from" not in outcome  # it has none
