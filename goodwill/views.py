@@ -102,10 +102,11 @@ def _see_other(url):
 
 
 def private_page(response):
-    """Personal data: never cached, never indexed, never sent on as a referrer."""
+    """Personal data: never cached, never indexed, never sent to another site as a referrer (the
+    page's own forms need "same-origin": with "no-referrer" browsers send "Origin: null")."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -12,7 +12,7 @@ def test_home_to_a_repair_guide_by_tapping(page: Page, live_server, live_content
     page.goto(live_server.url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("boot lock will not open")
 
-    page.get_by_role("link", name="Signs, causes, repair guides and costs").tap()
+    page.get_by_role("link", name="Overview: signs, causes and what to do").tap()
     expect(page).to_have_url(re.compile(r"/problems/[\w-]+/$"))
     expect(page.get_by_role("heading", name="What causes it")).to_be_visible()
 

@@ -357,7 +357,9 @@ def test_token_is_long_random_and_cannot_be_guessed_or_listed(client, content):
     assert client.get("/goodwill/r/").status_code == 404  # no listing
     page = client.get(reverse("goodwill:goodwill_request", kwargs={"token": token}))
     assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"].startswith("noindex")
-    assert page["Referrer-Policy"] == "no-referrer"
+    # Never sent to another site; "same-origin", not "no-referrer", which makes browsers send
+    # "Origin: null" with the page's own forms (a reply, a withdrawal) and CSRF refuse them.
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def free_port() -> int:
