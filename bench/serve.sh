@@ -69,7 +69,8 @@ export STATIC_ROOT="$tmp/static"
 export MEDIA_ROOT="$tmp/media"
 export CACHE_DIR="$tmp/cache"
 export SITE_URL="$BENCH_URL"
-export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+# Mail stays in memory unless asked otherwise (EMAIL_BACKEND=...console.EmailBackend: in the log).
+export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.locmem.EmailBackend}
 export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 unset DATABASE_URL REDIS_URL DJANGO_DEBUG
 # A PostgreSQL database and a Redis server instead of SQLite and the file cache (both empty:

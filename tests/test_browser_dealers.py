@@ -22,7 +22,7 @@ DESK = {"width": 1280, "height": 900}
 def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_page(
     browser, live_server, live_content, django_user_model
 ):
-    dealer = Dealer.objects.create(
+    Dealer.objects.create(
         name="Nissan Testdorp", code="testdorp", town="Testdorp", country="Netherlands", email="service@testdorp.example"
     )
     sync_roles()
