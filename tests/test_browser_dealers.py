@@ -82,6 +82,11 @@ def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_p
     phone.get_by_label("Your name").fill("Anna de Vries")
     phone.get_by_label("Your email").fill("anna@example.org")
     phone.get_by_label(re.compile("I agree that this site stores")).check()
+    consent = phone.get_by_label(re.compile("I agree that this site stores"))
+    box = consent.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24  # a full-size box beside its long label
+    label_box = phone.locator("label[for=id_consent]").bounding_box()
+    assert label_box["height"] >= 48  # and the whole label is the tap target
     phone.get_by_label(re.compile("Also send this request to the dealer")).check()
     phone.get_by_role("button", name="Make my letter").tap()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Your letter to the dealer")

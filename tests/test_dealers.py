@@ -339,3 +339,46 @@ def test_a_page_with_a_lifetime_gets_a_new_key_each_period(rf):
         time.sleep(1.05)
     (first, plain_first), (second, plain_second) = keys
     assert first != second and plain_first == plain_second
+
+
+def test_wrong_passwords_lock_a_dealer_out_as_for_staff(content, settings):
+    dealer = make_dealer()
+    services.add_dealer_user("desk", "desk@dealer.example", dealer)
+    browser = Client()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        browser.post(reverse("dealers:login"), {"username": "desk", "password": "wrong"})
+    locked = browser.post(reverse("dealers:login"), {"username": "desk", "password": "wrong"})
+    text = html.unescape(locked.content.decode())
+    assert locked.status_code == 429 and "sign-in is paused" in text and reverse("dealers:password_reset") in text
+
+
+def test_an_answer_changes_no_content_version_and_liaison_reads_the_thread(admin_client, content):
+    from pagecache.cache import content_version
+
+    dealer = make_dealer()
+    item = shared_request(dealer)
+    before = content_version()
+    services.add_step(item, "question", "Which workshop serviced it?", seen_steps=0)
+    services.add_step(item, "reply", "Yours, in March.", seen_steps=1)
+    assert content_version() == before
+    page = admin_client.get(reverse("admin:goodwill_goodwillrequest_change", args=[item.pk])).content.decode()
+    assert "Which workshop serviced it?" in page and "Yours, in March." in page
+
+
+def test_a_very_long_answer_is_refused_with_a_message_and_nothing_stored(content):
+    dealer = make_dealer()
+    item = shared_request(dealer)
+    desk = dealer_client(dealer)
+    page = answer(desk, item, "question", "x" * 2001)
+    assert "at most 2000 characters" in page.content.decode() and item.steps.count() == 0
+
+
+def test_the_letter_names_the_owners_own_fault_and_reads_right_for_a_dealer(client, content):
+    from troubleshooter.models import Cause
+
+    cause = Cause.objects.get(version__status="published", slug="mechanism-seized")
+    item = make_goodwill_request(outcome=cause, service_history=GoodwillRequest.ServiceHistory.ELSEWHERE)
+    letter = html.unescape(client.get(item.get_absolute_url()).content.decode())
+    assert f"The likely cause: {cause.name}." in letter
+    assert "It has been serviced at an independent garage or by myself." in letter
+    assert "At another garage, or by myself" not in letter
