@@ -125,14 +125,27 @@ def texts_linking_to(path: str) -> list[str]:
     return found
 
 
+def is_public(obj) -> bool:
+    """Whether owners can read `obj`'s text: its own status, or that of what it belongs to (a
+    step's guide, a cause's version, an answer's question)."""
+    if hasattr(obj, "is_published"):
+        return obj.is_published
+    for parent in ("guide", "question", "version", "problem"):
+        if (owner := getattr(obj, parent, None)) is not None:
+            return is_public(owner)
+    return getattr(obj, "status", "published") == "published"
+
+
 def broken_links() -> list[tuple[str, LinkProblem]]:
-    """Every link in the content's Markdown to a page that does not exist (for "at a glance")."""
+    """Every link in the content's Markdown to a page that does not exist, and every link in text
+    owners can read to a page they can't see yet (for "at a glance": both send owners to "page
+    not found")."""
     pages, found = known_pages(), []
     for model in content_models():
         for name in markdown_fields(model):
             for obj in model.objects.exclude(**{name: ""}).filter(**{f"{name}__contains": "]("}):
                 for problem in check_paths(internal_paths(getattr(obj, name)), pages):
-                    if problem.broken:
+                    if problem.broken or is_public(obj):
                         found.append((describe(obj), problem))
     return found
 

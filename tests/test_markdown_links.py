@@ -53,6 +53,9 @@ def test_a_link_to_an_unpublished_page_is_a_warning_and_said_again_when_it_goes_
     assert "The link to “/guides/rear-wiper-check/” goes to “Check the rear wiper”, which owners can't see yet" in text_of(
         response
     )
+    # The FAQ is live and its link goes nowhere for owners: "at a glance" lists it until it is fixed.
+    glance = text_of(admin_client.get(reverse("admin:problems_problem_glance", args=[Problem.objects.get().pk])))
+    assert f"FAQ “{faq.question}”: The link to “/guides/rear-wiper-check/” goes to “Check the rear wiper”" in glance
 
 
 def test_text_that_links_to_a_guide_counts_as_using_it_and_at_a_glance_lists_broken_links(admin_client, content):
@@ -64,7 +67,7 @@ def test_text_that_links_to_a_guide_counts_as_using_it_and_at_a_glance_lists_bro
     # A link that broke without a form (written straight to the database, or an address changed).
     FAQ.objects.filter(pk=faq.pk).update(answer="[Gone](/guides/no-such-guide/)")
     glance = admin_client.get(reverse("admin:problems_problem_glance", args=[Problem.objects.get().pk]))
-    assert "Broken links in the text" in text_of(glance)
+    assert "Links that send owners to “page not found”" in text_of(glance)
     assert f"FAQ “{faq.question}”: The link to “/guides/no-such-guide/” goes to a page that does not exist." in text_of(glance)
 
 
