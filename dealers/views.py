@@ -30,8 +30,19 @@ def private_view(view):
     return wrapped
 
 
+class SiteName:
+    """Django's auth views put the request's host in the context as `site`, over the site's own
+    name (the header's): leave the site context processor's."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
+
 @method_decorator(private_view, name="dispatch")
-class SignIn(auth_views.LoginView):
+class SignIn(SiteName, auth_views.LoginView):
     template_name = "dealers/sign_in.html"
     authentication_form = DealerSignInForm
     redirect_authenticated_user = False
@@ -90,3 +101,32 @@ def request_detail(request, pk):
         "withdrawn": goodwill_request.status == GoodwillRequest.Status.WITHDRAWN,
     }
     return private(render(request, "dealers/request_detail.html", context, status=400 if form.errors else 200))
+
+
+class SignOut(auth_views.LogoutView):
+    next_page = reverse_lazy("dealers:login")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You are signed out."))
+        return response
+
+
+@method_decorator(private_view, name="dispatch")
+class PasswordReset(SiteName, auth_views.PasswordResetView):
+    pass
+
+
+@method_decorator(private_view, name="dispatch")
+class PasswordResetDone(SiteName, auth_views.PasswordResetDoneView):
+    pass
+
+
+@method_decorator(private_view, name="dispatch")
+class PasswordResetConfirm(SiteName, auth_views.PasswordResetConfirmView):
+    pass
+
+
+@method_decorator(private_view, name="dispatch")
+class PasswordResetComplete(SiteName, auth_views.PasswordResetCompleteView):
+    pass

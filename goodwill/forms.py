@@ -189,6 +189,9 @@ class GoodwillRequestForm(forms.ModelForm):
         mileage = self.cleaned_data["mileage_km"]
         if mileage > 1_000_000:
             raise ValidationError(_("Please enter the mileage in kilometres, for example 120000."))
+        if mileage < 1000:
+            # "98" for 98,000 km: a car of these years has more than that.
+            raise ValidationError(_("Please type the whole number of kilometres, for example 98000 (not 98)."))
         return mileage
 
 

@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -143,9 +143,11 @@ def dealer_requests(dealer: Dealer) -> dict[str, list[GoodwillRequest]]:
     """The requests shared with a dealer, by where they stand: new (not opened yet), seen (waiting
     for an answer, or for the owner's reply), answered, withdrawn."""
     groups: dict[str, list[GoodwillRequest]] = {"new": [], "seen": [], "answered": [], "withdrawn": []}
-    for item in (
-        GoodwillRequest.objects.filter(dealer=dealer, shared_at__isnull=False).select_related("problem").order_by("-shared_at")
-    ):
+    shared = GoodwillRequest.objects.filter(dealer=dealer, shared_at__isnull=False).select_related("problem")
+    last_kind = RequestStep.objects.filter(request=OuterRef("pk")).order_by("-number").values("kind")[:1]
+    for item in shared.annotate(last_step=Subquery(last_kind)).order_by("-shared_at"):
+        # The owner answered the dealer's question: the dealer's turn again, flagged in the list.
+        item.owner_replied = item.last_step == RequestStep.Kind.REPLY
         if item.status == GoodwillRequest.Status.WITHDRAWN:
             groups["withdrawn"].append(item)
         elif item.status in ANSWERED:

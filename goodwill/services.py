@@ -221,12 +221,12 @@ def send_dealer_email(pk: int, what: str) -> bool:
     return True
 
 
-def send_owner_update(pk: int) -> bool:
-    """Tell the owner the dealer answered or asked something: a link to their letter page."""
+def send_owner_update(pk: int, kind: str) -> bool:
+    """Tell the owner the dealer answered (`kind`) or asked something: a link to their letter page."""
     goodwill_request = GoodwillRequest.objects.select_related("dealer").get(pk=pk)
     if goodwill_request.personal_data_erased_at or not goodwill_request.owner_email:
         return True
-    context = {"r": goodwill_request, "link": absolute(goodwill_request.get_absolute_url())}
+    context = {"r": goodwill_request, "link": absolute(goodwill_request.get_absolute_url()), "kind": kind}
     try:
         send_mail(
             subject=render_to_string("goodwill/email/owner_update_subject.txt", context).strip(),
@@ -295,7 +295,7 @@ def add_step(goodwill_request: GoodwillRequest, kind: str, text: str = "", *, by
             )
             GoodwillRequest.objects.filter(pk=current.pk).update(status=STATUS_AFTER[kind], updated_at=timezone.now())
             if kind in DEALER_KINDS:
-                transaction.on_commit(lambda: send_owner_update(current.pk), robust=True)
+                transaction.on_commit(lambda: send_owner_update(current.pk, kind), robust=True)
             else:
                 transaction.on_commit(lambda: send_dealer_email(current.pk, kind), robust=True)
     except IntegrityError:

@@ -135,9 +135,9 @@ def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_p
         "Your dealer account on Micra boot lock help",
         f"Your goodwill letter ({item.reference})",
         f"New goodwill request {item.reference}",
-        f"The dealer answered your goodwill request {item.reference}",
+        f"Nissan Testdorp asked you a question about your goodwill request {item.reference}",
         f"The owner replied: goodwill request {item.reference}",
-        f"The dealer answered your goodwill request {item.reference}",
+        f"Nissan Testdorp answered your goodwill request {item.reference}",
     ]
     assert mail.outbox[1].to == ["anna@example.org"] and item.reference in mail.outbox[1].body
     owner_context.close()

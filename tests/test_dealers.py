@@ -382,3 +382,16 @@ def test_the_letter_names_the_owners_own_fault_and_reads_right_for_a_dealer(clie
     assert f"The likely cause: {cause.name}." in letter
     assert "It has been serviced at an independent garage or by myself." in letter
     assert "At another garage, or by myself" not in letter
+
+
+def test_the_dealers_list_flags_an_owners_reply_and_pages_carry_the_sites_name(content, settings):
+    dealer = make_dealer()
+    item = shared_request(dealer)
+    desk = dealer_client(dealer)
+    answer(desk, item, "question", "Which year?")
+    services.add_step(item, "reply", "2007", seen_steps=1)
+    home = html.unescape(desk.get(reverse("dealers:home")).content.decode())
+    row = re.search(rf"<li>.*?{item.reference}.*?</li>", home, re.S).group(0)
+    assert "the owner replied" in row and item.registration in row and item.owner_name in row
+    sign_in = Client().get(reverse("dealers:login"), HTTP_HOST="localhost").content.decode()
+    assert f">{settings.SITE_NAME}</a>" in sign_in  # not the request's host

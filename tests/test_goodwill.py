@@ -92,6 +92,7 @@ INVALID = [
     ({"first_registration_year": "soon"}, "first_registration_year", "Enter a whole number."),
     ({"mileage_km": "-5"}, "mileage_km", "greater than or equal to 0"),
     ({"mileage_km": "5000000"}, "mileage_km", "in kilometres"),
+    ({"mileage_km": "98"}, "mileage_km", "whole number of kilometres, for example 98000"),
     ({"service_history": "never"}, "service_history", "Select a valid choice."),
     ({"diagnosis": ""}, "diagnosis", "This field is required."),
     ({"diagnosis": "x" * 1001}, "diagnosis", "at most 1000 characters"),
