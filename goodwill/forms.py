@@ -16,6 +16,16 @@ REGISTRATION = re.compile(r"^[A-Z0-9][A-Z0-9 -]{0,13}[A-Z0-9]$")
 PHONE = re.compile(r"^\+?[0-9 ()./-]{6,25}$")
 
 
+class MileageField(forms.IntegerField):
+    """Kilometres as owners type them: "98.000", "98,000", "98 000 km" are all 98000 (a plain
+    number field would read "98.000" as 98)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"(?i)\s|km|[.,'’]", "", value)
+        return super().to_python(value)
+
+
 class GoodwillRequestForm(forms.ModelForm):
     """What a dealer needs to decide on a goodwill repair."""
 
@@ -71,6 +81,7 @@ class GoodwillRequestForm(forms.ModelForm):
             "notes": _("Anything else the dealer should know (optional)"),
             "share_with_dealer": _("Also send this request to the dealer through this site, so they can answer you here"),
         }
+        field_classes = {"mileage_km": MileageField}
         help_texts = {
             "diagnosis": _("Filled in from your diagnosis. Change it if you like."),
             "registration": _("As on the number plate."),
@@ -86,7 +97,7 @@ class GoodwillRequestForm(forms.ModelForm):
             "owner_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "owner_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "owner_phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-            "mileage_km": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "mileage_km": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "first_registration_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "registration": forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
         }

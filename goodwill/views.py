@@ -1,6 +1,8 @@
 """The goodwill pages: the request form (for everyone, or under a dealer's own link) and the
 owner's letter."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
@@ -41,14 +43,17 @@ def goodwill_dealer(request, code):
 # A form sent with mistakes comes back through a redirect (303), so Back and Reload never ask to
 # send it again: what the owner typed waits in their session for that one page view.
 SENT_BACK = "goodwill_form_sent_back"
+SENT_BACK_SECONDS = 30 * 60
 
 
 def goodwill_form_page(request, dealer):
     # (An owner without a session has nothing waiting: their session is not even looked at, so the
     # page stays one the page cache may keep.)
     has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
-    sent_back = request.session.pop(SENT_BACK, None) if request.method == "GET" and has_session else None
-    if sent_back and sent_back["path"] == request.path:
+    sent_back = request.session.get(SENT_BACK) if request.method == "GET" and has_session else None
+    # Kept (a reload shows the messages and what was typed again) until the form goes through,
+    # or for SENT_BACK_SECONDS: a later visit starts afresh.
+    if sent_back and sent_back["path"] == request.path and time.time() - sent_back.get("at", 0) < SENT_BACK_SECONDS:
         form = GoodwillRequestForm(QueryDict(sent_back["data"]), fixed_dealer=dealer)
         form.is_valid()  # the messages beside the fields
         context = {"form": form, "dealer": dealer} | selectors.goodwill_context(form, dealer)
@@ -78,12 +83,14 @@ def goodwill_form_page(request, dealer):
                 response["Retry-After"] = str(verdict.retry_after)
                 return response
             goodwill_request, _created = services.create_request(form_key=form_key, **fields)
+            if has_session:
+                request.session.pop(SENT_BACK, None)
             response = redirect(goodwill_request)
             services.remember_sent(request, response, goodwill_request)
             return response
         data = request.POST.copy()
         data.pop("csrfmiddlewaretoken", None)
-        request.session[SENT_BACK] = {"path": request.path, "data": data.urlencode()}
+        request.session[SENT_BACK] = {"path": request.path, "data": data.urlencode(), "at": time.time()}
         return _see_other(request.get_full_path())
     outcome = selectors.goodwill_outcome(request.GET.get("outcome"))
     form = GoodwillRequestForm(fixed_dealer=dealer, initial=selectors.goodwill_initial(outcome))

@@ -395,3 +395,14 @@ def test_the_dealers_list_flags_an_owners_reply_and_pages_carry_the_sites_name(c
     assert "the owner replied" in row and item.registration in row and item.owner_name in row
     sign_in = Client().get(reverse("dealers:login"), HTTP_HOST="localhost").content.decode()
     assert f">{settings.SITE_NAME}</a>" in sign_in  # not the request's host
+
+
+def test_the_letter_page_says_where_the_request_stands(client, content):
+    dealer = make_dealer()
+    item = shared_request(dealer)
+    letter = html.unescape(client.get(item.get_absolute_url()).content.decode())
+    assert "Sent to the dealer on" in letter and "you don't need to email it too" in letter
+    services.add_step(item, "accepted", "Call 010-1234567 or write to desk@dealer.example", seen_steps=0)
+    letter = html.unescape(client.get(item.get_absolute_url()).content.decode())
+    assert "The dealer accepted your request." in letter and "You get an email when they answer" not in letter
+    assert 'href="mailto:desk@dealer.example"' in letter  # tappable

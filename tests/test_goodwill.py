@@ -458,3 +458,19 @@ def test_every_formula_lead_is_neutralised_in_the_csv_export(admin_client, conte
     response = admin_client.post(url, {"action": "export_csv", "_selected_action": [str(request.pk)]})
     rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
     assert rows[1][rows[0].index("owner_name")] == f"'{lead}SUM(A1:A9)"
+
+
+@pytest.mark.parametrize("typed", ["98.000", "98,000", "98 000 km", "98000"])
+def test_the_mileage_is_read_as_owners_write_it(client, content, typed):
+    assert client.post(GENERAL, form_data(client, mileage_km=typed)).status_code == 302
+    assert GoodwillRequest.objects.get().mileage_km == 98000
+
+
+def test_a_reload_of_the_form_sent_back_keeps_the_messages_and_what_was_typed(client, content):
+    response = sent_back(client, form_data(client, first_registration_year="07"))
+    again = client.get(GENERAL)  # Reload
+    for page in (response, again):
+        html = page.content.decode()
+        assert "Please check the marked fields" in html and 'value="Anna de Vries"' in html
+    assert client.post(GENERAL, form_data(client)).status_code == 302  # sent at last
+    assert "Please check the marked fields" not in client.get(GENERAL).content.decode()  # a new form after
