@@ -56,7 +56,22 @@ async function keepWholePage(path) {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method !== "GET") {
+    // The first screen's Continue posts (the owner's own words never go in an address): the
+    // page it shows has an address of its own (HX-Push-Url), kept whole like any htmx step's.
+    // A response holding what the owner typed says no-store and is never kept.
+    if (request.method === "POST" && request.headers.get("HX-Request") && !NEVER.some((prefix) => url.pathname.startsWith(prefix))) {
+      event.respondWith(
+        fetch(request).then((response) => {
+          const pushed = response.headers.get("HX-Push-Url");
+          if (pushed && cacheable(response)) { event.waitUntil(keepWholePage(pushed).catch(() => undefined)); }
+          return response;
+        }).catch(() => Response.error())
+      );
+    }
+    return;
+  }
   if (NEVER.some((prefix) => url.pathname.startsWith(prefix))) {
     // Never stored; with no signal the offline page says what does open, not the browser's error.
     if (request.mode === "navigate") {
