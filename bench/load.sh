@@ -7,7 +7,8 @@
 #
 # First row: a bare Django view (bench/bare/bare_site.py: startproject's middleware, one view
 # returning 2 KB), served by its own gunicorn with the same number of workers, started here.
-# Then the owners' pages, warm (served once before: from the page cache), and a search with a
+# Then the owners' pages, warm (served once before: from the page cache), first visits to
+# diagnosis states nobody asked for before (each once: bench/first_visits.py), and a search with a
 # new query on every request (cold: the view runs each time). Each for LOAD_DURATION seconds
 # (15) with LOAD_THREADS threads (2) and LOAD_CONNECTIONS connections (16), with --latency,
 # each wrk run bounded by `timeout`. Prints a markdown table: requests/s, the ratio to the
@@ -44,6 +45,7 @@ PAGES=(
   "Diagnosis: outcome|/problems/micra-k12-boot-lock/diagnose/?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
   "Goodwill form (its CSRF token and one-time key made per serve)|/goodwill/"
   "Search, a new query every time (cold)|/search/?q=rain|cold"
+  "Diagnosis: first visits (a state nobody asked for before, each once)|/problems/micra-k12-boot-lock/diagnose/|first"
 )
 
 HZ=$(getconf CLK_TCK)
@@ -92,6 +94,28 @@ request = function()
 end
 LUA
 
+# First visits: thousands of distinct valid diagnosis states (bench/first_visits.py, from the live
+# model; a sample checked to answer 200 at its own address), each asked once: threads take turns
+# through the list, so no state is asked twice unless the list runs out (FIRST_VISITS states).
+"$PY" bench/first_visits.py --count "${FIRST_VISITS:-30000}" --out "$out/states.txt" --check "$BASE"
+cat >"$out/first.lua" <<LUA
+local next_id = 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+function init(args)
+  paths = {}
+  for line in io.lines("$out/states.txt") do paths[#paths + 1] = line end
+  counter = 0
+end
+function request()
+  local i = (counter * $THREADS + id) % #paths + 1
+  counter = counter + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+
 # Every page must answer 200 before it is loaded: a fast 404 would make a fine figure.
 for entry in "${PAGES[@]}"; do
   path=$(cut -d'|' -f2 <<<"$entry")
@@ -109,16 +133,17 @@ echo "| Page | Requests/s | Ratio to bare | Requests | p50 ms | p75 ms | p90 ms 
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 i=0
 bare_rps=""
-for entry in "Bare Django view (the ceiling)|/|bare" "${PAGES[@]}"; do
+for entry in "Bare Django view (the ceiling)|/|bare" "${PAGES[@]}" "Bare Django view again (the ceiling, at the end)|/|bare"; do
   label=$(cut -d'|' -f1 <<<"$entry")
   path=$(cut -d'|' -f2 <<<"$entry")
   kind=$(cut -d'|' -f3 <<<"$entry")
   base=$BASE pid=${BENCH_SERVER_PID:-} script=()
   [ "$kind" = "bare" ] && base=$BARE pid=$bare_pid
   [ "$kind" = "cold" ] && script=(--script "$out/cold.lua")
+  [ "$kind" = "first" ] && script=(--script "$out/first.lua")
   i=$((i + 1))
   # Warm: served once before it is measured (the page cache holds it, as after the first owner).
-  "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10)" "$base$path"
+  [ "$kind" = "first" ] || "$PY" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10)" "$base$path"
   children_ticks
   busy0=$(busy_ticks) server0=$(BENCH_SERVER_PID=$pid server_ticks) wrk0=$(cat "$out/ticks") t0=$(date +%s.%N)
   timeout --kill-after=5 $((DURATION + 20)) \
@@ -133,7 +158,7 @@ for entry in "Bare Django view (the ceiling)|/|bare" "${PAGES[@]}"; do
   echo "--- wrk $base$path" >&2
   cat "$out/$i.txt" >&2
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out/$i.txt")
-  [ "$kind" = "bare" ] && bare_rps=$rps
+  [ "$kind" = "bare" ] && [ -z "$bare_rps" ] && bare_rps=$rps
   # wrk prints latencies as 812.00us, 45.10ms or 1.20s; the table is in ms.
   awk -v label="$label" -v path="$path" -v cpu="$cpu" -v bare="$bare_rps" '
     function ms(v) {
