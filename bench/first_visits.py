@@ -37,7 +37,9 @@ def states(count: int, seed: int = 1) -> list[str]:
     rng = random.Random(seed)
     found: dict[str, None] = {}
     problems = [p for p in Problem.objects.published() if published_version(p) is not None]
-    models = [(reverse("troubleshooter:diagnosis", kwargs={"slug": p.slug}), diagnosis_model(published_version(p))) for p in problems]
+    models = [
+        (reverse("troubleshooter:diagnosis", kwargs={"slug": p.slug}), diagnosis_model(published_version(p))) for p in problems
+    ]
     stale = 0
     while len(found) < count and stale < 20 * count:
         path, model = rng.choice(models)

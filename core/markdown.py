@@ -1,5 +1,6 @@
 """Editors' Markdown as safe HTML, and as plain text."""
 
+from functools import lru_cache
 from html import unescape
 
 import markdown as markdown_lib
@@ -16,6 +17,9 @@ def is_markdown(db_field) -> bool:
     return isinstance(db_field, models.TextField) and "Markdown" in str(db_field.help_text)
 
 
+# A pure function of the text: each text (a cause's explanation, a question's help) is rendered
+# once per process, not on every page that shows it (the diagnosis' first visits above all).
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Markdown to HTML, then sanitised: editors' text never injects script or style."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
 from guides.selectors import with_sections
+from pagecache.cache import content_version
 from problems.models import Problem
 from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode, slug_list
 from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
@@ -99,12 +100,23 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
     )
 
 
+# The live models, each built once per process and kept while the page cache's content version
+# stays the same: any content change (a publish included) renews that version, and the next
+# owner gets a model built anew. {version pk: (content version, model)}. Nothing in a model is
+# changed by a request (its nodes are frozen; their ORM objects are only read).
+_live_models: dict[int, tuple[str, Model]] = {}
+
+
 def published_model(problem: Problem) -> Model:
     """The live diagnosis of a published problem, or 404 when it has none yet."""
     version = published_version(problem)
     if version is None:
         raise Http404("This problem has no published diagnosis")
-    return diagnosis_model(version)
+    current = content_version()
+    kept = _live_models.get(version.pk)
+    if kept is None or kept[0] != current:
+        kept = _live_models[version.pk] = (current, diagnosis_model(version))
+    return kept[1]
 
 
 def problem_overview(slug: str) -> tuple[Problem, Model | None]:
