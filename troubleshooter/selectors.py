@@ -112,7 +112,10 @@ def published_model(problem: Problem) -> Model:
     version = published_version(problem)
     if version is None:
         raise Http404("This problem has no published diagnosis")
-    current = content_version()
+    try:
+        current = content_version()
+    except Exception:  # the cache that holds the version is away (Redis stopped): build it anew
+        return diagnosis_model(version)
     kept = _live_models.get(version.pk)
     if kept is None or kept[0] != current:
         kept = _live_models[version.pk] = (current, diagnosis_model(version))
