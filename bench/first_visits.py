@@ -24,22 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 
-def states(count: int, seed: int = 1) -> list[str]:
-    import django
-
-    django.setup()
-    from django.urls import reverse
-
-    from problems.models import Problem
+def walk_states(models: list, count: int, seed: int = 1) -> list[str]:
+    """`count` distinct canonical addresses, from (diagnosis path, live model) pairs, as owners
+    walk them. Also what tests/test_first_visits.py samples its states with."""
     from troubleshooter.diagnosis import CHECKLIST_ANSWERED, canonical_state, evaluate, state_query, with_answer
-    from troubleshooter.selectors import diagnosis_model, published_version
 
     rng = random.Random(seed)
     found: dict[str, None] = {}
-    problems = [p for p in Problem.objects.published() if published_version(p) is not None]
-    models = [
-        (reverse("troubleshooter:diagnosis", kwargs={"slug": p.slug}), diagnosis_model(published_version(p))) for p in problems
-    ]
     stale = 0
     while len(found) < count and stale < 20 * count:
         path, model = rng.choice(models)
@@ -65,6 +56,26 @@ def states(count: int, seed: int = 1) -> list[str]:
             if len(found) >= count:
                 break
     return list(found)
+
+
+def live_models() -> list:
+    """(diagnosis path, live model) of each published problem with a live diagnosis."""
+    from django.urls import reverse
+
+    from problems.models import Problem
+    from troubleshooter.selectors import diagnosis_model, published_version
+
+    problems = [p for p in Problem.objects.published() if published_version(p) is not None]
+    return [
+        (reverse("troubleshooter:diagnosis", kwargs={"slug": p.slug}), diagnosis_model(published_version(p))) for p in problems
+    ]
+
+
+def states(count: int, seed: int = 1) -> list[str]:
+    import django
+
+    django.setup()
+    return walk_states(live_models(), count, seed)
 
 
 def check(base: str, paths: list[str], sample: int = 50, seed: int = 2) -> None:

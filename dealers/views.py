@@ -5,8 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.cache import add_never_cache_headers
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,25 +12,16 @@ from dealers.access import dealer_required
 from dealers.forms import AnswerForm, DealerSignInForm
 from goodwill import selectors, services
 from goodwill.models import GoodwillRequest
-
-
-def private(response):
-    add_never_cache_headers(response)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "same-origin"
-    return response
-
-
-def private_view(view):
-    def wrapped(*args, **kwargs):
-        return private(view(*args, **kwargs))
-
-    return wrapped
+from goodwill.views import private_page as private
 
 
 class SiteName:
-    """Django's auth views put the request's host in the context as `site`, over the site's own
-    name (the header's): leave the site context processor's."""
+    """The dealers' sign-in and password pages: private (never cached or indexed), and without
+    the `site` Django's auth views put in the context (the request's host), which would hide the
+    site's own name in the header."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return private(super().dispatch(request, *args, **kwargs))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -41,7 +30,6 @@ class SiteName:
         return context
 
 
-@method_decorator(private_view, name="dispatch")
 class SignIn(SiteName, auth_views.LoginView):
     template_name = "dealers/sign_in.html"
     authentication_form = DealerSignInForm
@@ -112,21 +100,17 @@ class SignOut(auth_views.LogoutView):
         return response
 
 
-@method_decorator(private_view, name="dispatch")
 class PasswordReset(SiteName, auth_views.PasswordResetView):
     pass
 
 
-@method_decorator(private_view, name="dispatch")
 class PasswordResetDone(SiteName, auth_views.PasswordResetDoneView):
     pass
 
 
-@method_decorator(private_view, name="dispatch")
 class PasswordResetConfirm(SiteName, auth_views.PasswordResetConfirmView):
     pass
 
 
-@method_decorator(private_view, name="dispatch")
 class PasswordResetComplete(SiteName, auth_views.PasswordResetCompleteView):
     pass

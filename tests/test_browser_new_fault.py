@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PHONE
+from tests.test_browser_editor import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +26,7 @@ def test_an_editor_sets_up_the_rear_wiper_fault_and_an_owner_walks_it(browser, l
     context = browser.new_context(viewport=DESK)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("a long pass phrase")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server)
 
     # From here on, every form the editor sends is counted (a form = an admin page sent from).
     saves: list[str] = []

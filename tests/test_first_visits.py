@@ -2,39 +2,20 @@
 anew after any content change), so a state nobody asked for before costs only what its own page
 needs; the owner sees the same page either way."""
 
-import random
 import re
 
 from django.test import Client
 from django.urls import reverse
 
-from troubleshooter import selectors
-from troubleshooter.diagnosis import CHECKLIST_ANSWERED, canonical_state, evaluate, state_query, with_answer
+from bench.first_visits import live_models, walk_states
 from troubleshooter.models import Cause, DiagnosisVersion
 
 START = reverse("troubleshooter:diagnosis", kwargs={"slug": "micra-k12-boot-lock"})
 
 
 def sample_states(count: int, seed: int = 3) -> list[str]:
-    """Distinct canonical states, as owners reach them (the benchmark's way: bench/first_visits.py)."""
-    from problems.models import Problem
-
-    model = selectors.diagnosis_model(selectors.published_version(Problem.objects.get()))
-    rng, found = random.Random(seed), {}
-    while len(found) < count:
-        state = {}
-        for _ in range(len(model.questions)):
-            result = evaluate(model, state)
-            if result.finished or result.question is None:
-                break
-            question = result.question
-            if question.is_checklist:
-                answers = [CHECKLIST_ANSWERED, *[a.slug for a in question.evidence_answers if rng.random() < 0.25]]
-            else:
-                answers = [rng.choice(question.answers).slug]
-            state = canonical_state(model, with_answer(state, question, answers))
-            found[f"{START}?{state_query(state)}"] = None
-    return list(found)[:count]
+    """Distinct canonical states, as owners reach them (the benchmark's own walk)."""
+    return walk_states(live_models(), count, seed)
 
 
 def page(client, url) -> str:
