@@ -260,6 +260,33 @@ def content_version() -> str:
     return read_version()
 
 
+def per_content_version(function):
+    """Keep what `function` returns, per process and per arguments, while the content version
+    stays the same: any content change (a publish included) makes the next call build it anew,
+    on every app server. For reads that owners' pages make on every request and that depend only
+    on the content (the live problem, its diagnosis). What is kept is shared by all requests of
+    the process, so callers only read it. With the cache away (Redis stopped) nothing is kept:
+    each call builds anew, as without this. An exception (a 404) is never kept."""
+    kept: dict = {}  # {args: (content version, value)}
+
+    @wraps(function)
+    def wrapped(*args):
+        try:
+            current = content_version()
+        except Exception:
+            return function(*args)
+        entry = kept.get(args)
+        if entry is not None and entry[0] == current:
+            return entry[1]
+        value = function(*args)
+        if len(kept) > 1000:  # arguments owners can choose (a slug): never grows without bound
+            kept.clear()
+        kept[args] = (current, value)
+        return value
+
+    return wrapped
+
+
 def publish_version(version: str) -> None:
     client = redis_client()
     if client is not None:

@@ -24,6 +24,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode
 
 from django.utils.translation import gettext as _
@@ -33,6 +34,9 @@ from django.utils.translation import gettext_lazy
 # (ratio 1). "Rules it out" is soft: an owner can be mistaken, so never zero.
 RULES_OUT, AGAINST, NO_SIGN, POINTS_TO, POINTS_STRONGLY = -2, -1, 0, 1, 2
 LIKELIHOOD_RATIO = {RULES_OUT: 1 / 50, AGAINST: 1 / 4, NO_SIGN: 1.0, POINTS_TO: 4.0, POINTS_STRONGLY: 12.0}
+# Worked out once: the ranking is run some twenty times per page (every answer the next question could get).
+LOG_RATIO = {effect: math.log(ratio) for effect, ratio in LIKELIHOOD_RATIO.items()}
+STRENGTH = {effect: abs(log) for effect, log in LOG_RATIO.items()}
 
 # Likelihood words, from fixed bands of the figure alone, so a higher figure never gets a weaker
 # word, on one page or across pages. Honesty about thin evidence is the verdict's, not the word's:
@@ -137,7 +141,11 @@ class QuestionNode:
         return self.kind == "access"
 
     def answer(self, slug: str) -> AnswerNode | None:
-        return next((a for a in self.answers if a.slug == slug), None)
+        return self.answer_by_slug.get(slug)
+
+    @cached_property
+    def answer_by_slug(self) -> dict[str, AnswerNode]:
+        return {a.slug: a for a in self.answers}
 
     @property
     def evidence_answers(self) -> list[AnswerNode]:
@@ -160,6 +168,15 @@ class Model:
         self.questions = sorted(self.questions, key=lambda q: q.order)
         self.question_by_slug = {q.slug: q for q in self.questions}
         self.cause_by_slug = {c.slug: c for c in self.causes}
+        self.log_base_rate = {c.slug: math.log(max(c.base_rate, 1)) for c in self.causes}
+        # Each answer's marks that move a cause of this model: what the ranking reads.
+        self.moving_marks = {
+            (q.slug, a.slug): [
+                (cause, effect) for cause, effect in a.marks.items() if effect != NO_SIGN and cause in self.cause_by_slug
+            ]
+            for q in self.questions
+            for a in q.answers
+        }
 
 
 # --- State: the answers, as in the URL ------------------------------------------------------
@@ -283,7 +300,8 @@ def given_answers(model: Model, state: State) -> list[AnswerNode]:
     return [
         answer
         for question in model.questions
-        for slug in state.get(question.slug, ())
+        if question.slug in state
+        for slug in state[question.slug]
         if (answer := question.answer(slug)) is not None
     ]
 
@@ -340,33 +358,41 @@ class CauseScore:
         return round(self.probability * 100)
 
 
-def _strength(effect: int) -> float:
-    return abs(math.log(LIKELIHOOD_RATIO[effect]))
-
-
 def rank(model: Model, state: State) -> list[CauseScore]:
     """Every cause with its likelihood after the answers, most likely first.
 
     Within an evidence group only the strongest mark per cause counts, so signs
     with one root (rain, "works sometimes", a torn rubber) are not counted twice.
     """
-    strongest: dict[tuple[str, str], Evidence] = {}
+    strongest = _strongest_marks(model, state)
+    probabilities = _probabilities(model, state, strongest)
+    evidence: dict[str, list[Evidence]] = {c.slug: [] for c in model.causes}
+    for (_group, cause_slug), (answer, effect) in strongest.items():
+        evidence[cause_slug].append(Evidence(answer, effect))
+    scores = [CauseScore(c, probabilities[c.slug], evidence[c.slug]) for c in model.causes]
+    # Ties keep the editors' order (stable sort).
+    return sorted(scores, key=lambda s: -round(s.probability, 9))
+
+
+def _strongest_marks(model: Model, state: State) -> dict[tuple[str, str], tuple[AnswerNode, int]]:
+    """{(evidence group, cause): (the answer, its mark)}: the strongest mark per group and cause."""
+    strongest: dict[tuple[str, str], tuple[AnswerNode, int]] = {}
     for answer in given_answers(model, state):
         if answer.no_evidence or is_consequence(answer, state):
             continue
-        for cause_slug, effect in answer.marks.items():
-            if effect == NO_SIGN or cause_slug not in model.cause_by_slug:
-                continue
-            key = (answer.evidence_group, cause_slug)
-            if key not in strongest or _strength(effect) > _strength(strongest[key].effect):
-                strongest[key] = Evidence(answer, effect)
-    evidence: dict[str, list[Evidence]] = {c.slug: [] for c in model.causes}
-    for (_group, cause_slug), item in strongest.items():
-        evidence[cause_slug].append(item)
-    log_scores = {
-        c.slug: math.log(max(c.base_rate, 1)) + sum(math.log(LIKELIHOOD_RATIO[e.effect]) for e in evidence[c.slug])
-        for c in model.causes
-    }
+        group = answer.evidence_group
+        for cause_slug, effect in model.moving_marks[answer.question, answer.slug]:
+            held = strongest.get((group, cause_slug))
+            if held is None or STRENGTH[effect] > STRENGTH[held[1]]:
+                strongest[group, cause_slug] = (answer, effect)
+    return strongest
+
+
+def _probabilities(model: Model, state: State, strongest: dict) -> dict[str, float]:
+    effects: dict[str, list[int]] = {c.slug: [] for c in model.causes}
+    for (_group, cause_slug), (_answer, effect) in strongest.items():
+        effects[cause_slug].append(effect)
+    log_scores = {slug: model.log_base_rate[slug] + sum(LOG_RATIO[e] for e in items) for slug, items in effects.items()}
     top = max(log_scores.values(), default=0.0)
     weights = {slug: math.exp(score - top) for slug, score in log_scores.items()}
     # Fixed without success: out of the running (unless the owner tried every cause there is).
@@ -374,13 +400,19 @@ def rank(model: Model, state: State) -> list[CauseScore]:
     if tried and not tried >= set(weights):
         weights = {slug: 0.0 if slug in tried else weight for slug, weight in weights.items()}
     total = sum(weights.values()) or 1.0
-    scores = [CauseScore(c, weights[c.slug] / total, evidence[c.slug]) for c in model.causes]
-    # Ties keep the editors' order (stable sort).
-    return sorted(scores, key=lambda s: -round(s.probability, 9))
+    return {slug: weight / total for slug, weight in weights.items()}
 
 
 def _distribution(model: Model, state: State) -> dict[str, float]:
-    return {s.cause.slug: s.probability for s in rank(model, state)}
+    """`rank`'s figures by cause, without its evidence and order: the next question weighs every
+    answer it could get, some twenty rankings per page."""
+    return _probabilities(model, state, _strongest_marks(model, state))
+
+
+def _leader(model: Model, state: State) -> str:
+    """The slug of `rank`'s first cause (ties keep the editors' order, as there)."""
+    probabilities = _distribution(model, state)
+    return max(model.causes, key=lambda c: round(probabilities[c.slug], 9)).slug
 
 
 def _total_variation(p: dict[str, float], q: dict[str, float]) -> float:
@@ -435,7 +467,7 @@ def _possible_answers(question: QuestionNode, model: Model) -> list[tuple[str, .
 
 def can_change_leader(model: Model, state: State, question: QuestionNode, leader: str) -> bool:
     for answers in _possible_answers(question, model):
-        if rank(model, with_answer(state, question, answers))[0].cause.slug != leader:
+        if _leader(model, with_answer(state, question, answers)) != leader:
             return True
     return False
 
@@ -611,11 +643,10 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
     Questions already answered are left out: a "not sure" there means the owner can't do it now.
     """
 
-    def log_odds(ranking: list[CauseScore]) -> float:
-        p = {s.cause.slug: s.probability for s in ranking}
+    def log_odds(p: dict[str, float]) -> float:
         return math.log(p[first]) - math.log(p[second])
 
-    now = log_odds(rank(model, state))
+    now = log_odds(_distribution(model, state))
     best, best_gap = None, 1e-9
     closed = {q.slug for q in model.questions} - {q.slug for q in open_questions(model, state)}
     for question in model.questions:
@@ -628,7 +659,7 @@ def distinguishing_question(model: Model, state: State, first: str, second: str)
         for answer in question.evidence_answers:
             # Through the ranking, so the group rule applies: a sign the owner already gave in
             # other words (the checklist's "no click", then the button's "no click") moves nothing.
-            gap = abs(log_odds(rank(model, with_answer(state, question, [answer.slug]))) - now)
+            gap = abs(log_odds(_distribution(model, with_answer(state, question, [answer.slug]))) - now)
             if gap > best_gap:
                 best, best_gap = question, gap
     return best

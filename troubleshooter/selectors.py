@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from guides.models import RepairGuide
 from guides.selectors import with_sections
-from pagecache.cache import content_version
+from pagecache.cache import per_content_version
 from problems.models import Problem
 from troubleshooter.diagnosis import AnswerNode, CauseNode, Model, QuestionNode, slug_list
 from troubleshooter.models import Answer, Cause, CauseGuide, DiagnosisVersion, Mark, Question
@@ -33,8 +33,12 @@ def published_problems() -> QuerySet[Problem]:
     )
 
 
+@per_content_version
 def published_problem(slug: str) -> Problem:
-    return get_object_or_404(with_sections(Problem.objects.published()).select_related("source_article"), slug=slug)
+    """A published problem, with what its diagnosis pages show of it (footer sections, source,
+    costs), or 404. Kept per process while the content stays the same: callers only read it."""
+    queryset = with_sections(Problem.objects.published()).select_related("source_article").prefetch_related("cost_estimates")
+    return get_object_or_404(queryset, slug=slug)
 
 
 def published_version(problem: Problem) -> DiagnosisVersion | None:
@@ -52,8 +56,12 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
         .select_related("version__problem")
         .prefetch_related(cause_guides_prefetch(published_guides_only))
     )
-    # The how-to guide's tools and steps are read only for the question on screen.
-    questions = list(Question.objects.filter(version=version).select_related("how_to_guide"))
+    # The how-to guide's tools and steps too: a live model is kept and serves every question page.
+    questions = list(
+        Question.objects.filter(version=version)
+        .select_related("how_to_guide")
+        .prefetch_related("how_to_guide__tools", "how_to_guide__steps")
+    )
     answers = list(Answer.objects.filter(question__version=version).order_by("order", "pk"))
     slug_of_cause = {c.pk: c.slug for c in causes}
     marks: dict[int, dict[str, int]] = {}
@@ -100,26 +108,15 @@ def diagnosis_model(version: DiagnosisVersion, *, published_guides_only: bool = 
     )
 
 
-# The live models, each built once per process and kept while the page cache's content version
-# stays the same: any content change (a publish included) renews that version, and the next
-# owner gets a model built anew. {version pk: (content version, model)}. Nothing in a model is
-# changed by a request (its nodes are frozen; their ORM objects are only read).
-_live_models: dict[int, tuple[str, Model]] = {}
-
-
+@per_content_version
 def published_model(problem: Problem) -> Model:
-    """The live diagnosis of a published problem, or 404 when it has none yet."""
+    """The live diagnosis of a published problem, or 404 when it has none yet. Built once per
+    process while the content stays the same (a publish renews the content version): nothing in a
+    model is changed by a request (its nodes are frozen; their ORM objects are only read)."""
     version = published_version(problem)
     if version is None:
         raise Http404("This problem has no published diagnosis")
-    try:
-        current = content_version()
-    except Exception:  # the cache that holds the version is away (Redis stopped): build it anew
-        return diagnosis_model(version)
-    kept = _live_models.get(version.pk)
-    if kept is None or kept[0] != current:
-        kept = _live_models[version.pk] = (current, diagnosis_model(version))
-    return kept[1]
+    return diagnosis_model(version)
 
 
 def problem_overview(slug: str) -> tuple[Problem, Model | None]:
@@ -136,6 +133,7 @@ def problem_overview(slug: str) -> tuple[Problem, Model | None]:
     return problem, diagnosis_model(version) if version else None
 
 
+@per_content_version
 def emergency_guide(problem: Problem) -> RepairGuide | None:
     return (
         RepairGuide.objects.published().filter(problem=problem, purpose=RepairGuide.Purpose.EMERGENCY).order_by("order").first()
