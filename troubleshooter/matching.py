@@ -11,6 +11,7 @@ kept, so one sentence never sets two answers that contradict each other.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from troubleshooter.diagnosis import POINTS_STRONGLY, RULES_OUT, AnswerNode, Model, State, canonical_state
 
@@ -58,17 +59,21 @@ def affirmed_words(text: str) -> set[str]:
     return affirmed
 
 
-def phrases_of(keywords: str) -> list[tuple[tuple[str, ...], str]]:
-    """Each phrase's meaningful words, and the phrase as written (lower case, one space apart)."""
-    return [(tuple(words), plain(phrase)) for phrase in keywords.split(",") if (words := words_of(phrase))]
+@lru_cache(maxsize=4096)
+def phrases_of(keywords: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """Each phrase's meaningful words, and the phrase as written (lower case, one space apart).
+    Worked out once per process for each answer's words: every search reads them all."""
+    return tuple((tuple(words), plain(phrase)) for phrase in keywords.split(",") if (words := words_of(phrase)))
 
 
+@lru_cache(maxsize=256)
 def plain(text: str) -> str:
     return " ".join(re.findall(r"\w+", re.sub(r"[’'`]", "", text.lower()[:MAX_TEXT])))
 
 
-def clauses_of(text: str) -> list[set[str]]:
-    return [set(words_of(clause)) for clause in CLAUSE_BREAK.split(text[:MAX_TEXT])]
+@lru_cache(maxsize=64)  # read once per answer an owner's text is matched against
+def clauses_of(text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(words_of(clause)) for clause in CLAUSE_BREAK.split(text[:MAX_TEXT]))
 
 
 def matched_phrases(

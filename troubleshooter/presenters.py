@@ -360,11 +360,7 @@ def search_context(text: str) -> dict:
     """What the owner's words say, per published problem: the answers they set (a link starts the
     diagnosis with them), and whether they point away from the problem to its look-alikes."""
     readings = []
-    for problem in selectors.published_problems():
-        version = selectors.published_version(problem)
-        if version is None:
-            continue
-        model = selectors.diagnosis_model(version)
+    for problem, model in selectors.live_diagnoses():
         state = matched_answers(model, text)
         ranking = rank(model, state)
         points_away = bool(state) and ranking[0].cause.kind == Cause.Kind.LOOKALIKE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,15 +22,24 @@ def cause_guides_prefetch(published_only: bool = True) -> Prefetch:
     return Prefetch("guide_links", queryset=links, to_attr="published_guide_links")
 
 
-def published_problems() -> QuerySet[Problem]:
-    """Published problems, each with `emergency_guides` (the "open it now" guide first)."""
+@per_content_version
+def published_problems() -> list[Problem]:
+    """Published problems, each with `emergency_guides` (the "open it now" guide first). Kept per
+    process while the content stays the same: callers only read them."""
     emergency = RepairGuide.objects.published().filter(purpose=RepairGuide.Purpose.EMERGENCY).order_by("order")
-    return (
+    return list(
         with_sections(Problem.objects.published())
         .select_related("source_article")  # the footer's source link
         .prefetch_related("vehicles", Prefetch("guides", queryset=emergency, to_attr="emergency_guides"))
         .order_by("title")
     )
+
+
+@per_content_version
+def live_diagnoses() -> list[tuple[Problem, Model]]:
+    """Each published problem that has a live diagnosis, with that diagnosis (what the search box
+    reads owners' words against). Kept per process while the content stays the same."""
+    return [(problem, published_model(problem)) for problem in published_problems() if published_version(problem) is not None]
 
 
 @per_content_version
