@@ -2,6 +2,9 @@
 second site (or a second fault) needs no template change."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from pagecache.cache import content_version_or_new
 
 
 def site(request):
@@ -12,4 +15,6 @@ def site(request):
         # Absolute addresses (canonical, og:url) come from the configured address, never from the
         # request's Host: a cached page is the same for every visitor, whatever Host they sent.
         "site_url": settings.SITE_URL.rstrip("/"),
+        # For the keys of kept page fragments ({% cache %}): read only when a page has one.
+        "content_version": SimpleLazyObject(content_version_or_new),
     }

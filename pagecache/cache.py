@@ -260,6 +260,15 @@ def content_version() -> str:
     return read_version()
 
 
+def content_version_or_new() -> str:
+    """The content version, or (the cache away) a new one each time, so that nothing kept under a
+    version is reused while the real one can't be known."""
+    try:
+        return content_version()
+    except Exception:
+        return secrets.token_hex(8)
+
+
 def per_content_version(function):
     """Keep what `function` returns, per process and per arguments, while the content version
     stays the same: any content change (a publish included) makes the next call build it anew,

@@ -27,10 +27,12 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The page cache and its content version live in the cache: each test starts with none."""
-    from django.core.cache import cache
+    """The page cache, its content version and the kept page fragments live in the caches: each
+    test starts with none."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 # The apps whose tables the loader fills or that hang on the content: the content itself, its

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.first_visits import live_models, walk_states
-from troubleshooter.models import Cause, DiagnosisVersion, WalkEvent
+from troubleshooter.models import Cause, DiagnosisVersion, Question, WalkEvent
 
 START = reverse("troubleshooter:diagnosis", kwargs={"slug": "micra-k12-boot-lock"})
 
@@ -59,3 +59,28 @@ def test_a_content_change_reaches_the_next_visit_at_once(content):
     leader.title = "The switch behind the rubber button"
     leader.save()  # any content save renews the content version: the kept model is built anew
     assert "The switch behind the rubber button" in page(Client(), url)
+
+
+def test_a_content_change_inside_a_kept_fragment_is_seen_at_once(content):
+    """A question's how-to and an outcome's guides are kept rendered per content version: a change
+    to either shows on the next visit."""
+    from guides.models import RepairGuide
+
+    first_step = START
+    outcome = f"{START}?signs=answered&signs=worse-in-wet-weather&remote=doors-work&button=no-click"
+    page(Client(), first_step), page(Client(), outcome)  # both kept
+    question = Question.objects.get(version__status=DiagnosisVersion.Status.PUBLISHED, pk=evaluate_first_question())
+    question.help = "Stand behind the car for this one."  # shown only inside the kept part
+    question.save()
+    assert "Stand behind the car for this one." in page(Client(), first_step)
+    guide = RepairGuide.objects.get(slug="replace-microswitch")
+    guide.title = "Fit a new switch behind the button"
+    guide.save()
+    assert "Fit a new switch behind the button" in page(Client(), outcome)
+
+
+def evaluate_first_question() -> int:
+    from troubleshooter.diagnosis import evaluate
+
+    (_path, model), *_ = live_models()
+    return evaluate(model, {}).question.obj.pk

@@ -83,7 +83,10 @@ def test_the_health_check_answers_for_load_balancers(client, db):
 
 def test_with_the_cache_away_pages_are_served_and_the_health_check_says_503(client, content, settings):
     # A real Redis client pointed at a port where nothing listens: the cache is unreachable.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"},
+        "template_fragments": settings.CACHES["template_fragments"],  # in this process's memory, as in production
+    }
     response = client.get("/health/")
     assert response.status_code == 503 and response.json() == {"database": "ok", "cache": "failing"}
     page = client.get("/guides/open-boot-from-inside/")  # owners still get their pages, uncached

@@ -169,6 +169,15 @@ else:
         },
     }
 
+# Parts of pages that depend only on the content (a question's how-to, a problem's footer), kept
+# rendered in each process by the {% cache %} tag; their keys hold the content version (and the
+# language), so a content change is never served stale. Memory of this process only: no round trip.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+
 # Sign-in to the admin: after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # address, that pair is locked out for AXES_COOLOFF_HOURS (django-axes; counts in the database,
 # shared by all app servers). The README says how to unlock someone sooner.

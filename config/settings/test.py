@@ -20,7 +20,10 @@ STORAGES = {
 WALK_BATCH_SIZE = 1
 WALK_WRITE_IN_BACKGROUND = False
 # Each test process its own cache (the SQLite and PostgreSQL suites run side by side in CI).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": CACHES["template_fragments"],  # noqa: F405
+}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
