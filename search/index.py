@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from guides.models import FAQ, RepairGuide
@@ -48,17 +49,12 @@ def search(query: str) -> list[SearchEntry]:
         rows = SearchEntry.objects.filter(problem__in=published).in_bulk(ids)
         return [rows[i] for i in ids if i in rows]
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("keywords", weight="A", config="english")
-            + SearchVector("body", weight="B", config="english")
-        )
         tsquery = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="english")
         return list(
             SearchEntry.objects.filter(problem__in=published)
-            .annotate(rank=SearchRank(vector, tsquery))
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
             .filter(rank__gt=0)
             .order_by("-rank", "pk")[:MAX_RESULTS]
         )
@@ -124,6 +120,15 @@ def rebuild_index() -> int:
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         SearchEntry.objects.bulk_create(entries)
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchVector
+
+            # Titles and owners' words above body text.
+            SearchEntry.objects.update(
+                search_vector=SearchVector("title", weight="A", config="english")
+                + SearchVector("keywords", weight="A", config="english")
+                + SearchVector("body", weight="B", config="english")
+            )
     return len(entries)
 
 

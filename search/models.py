@@ -1,5 +1,6 @@
 """The search index: published signs, guides and FAQs, flattened for full-text search."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +11,8 @@ class SearchEntry(models.Model):
     """One published sign, guide or FAQ, flattened for full-text search.
 
     Rebuilt from the content whenever it changes (see search.index). On
-    SQLite an FTS5 table mirrors it through triggers; on PostgreSQL the text is
-    searched with to_tsvector.
+    SQLite an FTS5 table mirrors it through triggers; on PostgreSQL the text's
+    weighted vector is stored with it when the index is rebuilt (`search_vector`).
     """
 
     class Kind(models.TextChoices):
@@ -26,6 +27,8 @@ class SearchEntry(models.Model):
     body = models.TextField()
     keywords = models.TextField(blank=True)
     url = models.CharField(max_length=300)
+    # PostgreSQL only (empty elsewhere): worked out once per rebuild, not for every row of every search.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         db_table = "troubleshooter_searchentry"  # the table of the app it came from: moved without copying

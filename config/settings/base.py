@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # the search index's stored vector (a plain column elsewhere)
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
