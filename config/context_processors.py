@@ -2,7 +2,6 @@
 second site (or a second fault) needs no template change."""
 
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 
 from pagecache.cache import content_version_or_new
 
@@ -15,6 +14,7 @@ def site(request):
         # Absolute addresses (canonical, og:url) come from the configured address, never from the
         # request's Host: a cached page is the same for every visitor, whatever Host they sent.
         "site_url": settings.SITE_URL.rstrip("/"),
-        # For the keys of kept page fragments ({% cache %}): read only when a page has one.
-        "content_version": SimpleLazyObject(content_version_or_new),
+        # For the keys of kept page fragments ({% cache %}): the version the page cache read for
+        # this request before its view ran (pagecache.cache.PageCacheMiddleware).
+        "content_version": getattr(request, "content_version", None) or content_version_or_new(),
     }

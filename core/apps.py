@@ -11,6 +11,9 @@ NOT_PAGES = {
     "troubleshooter.feedback",
     "troubleshooter.typedwords",
     "troubleshooter.unknownwords",
+    # Owner situations (the diagnosis's test cases): editors' checks only; an owner's "it solved
+    # it" adds one, which must not drop every page and every kept model.
+    "troubleshooter.situation",
     "goodwill.goodwillrequest",
     # Dealers' users, the answers in a request's thread, and the counts of a dealer's link: the
     # acceptance figures they feed expire on their own (GOODWILL_FIGURES_SECONDS).

@@ -525,12 +525,25 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skip = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL, "/admin/") if p)
+        self.assets = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL) if p)
+        self.skip = (*self.assets, "/admin/")
         self.csrf = CsrfViewMiddleware(get_response)
         self.gzip = GZipMiddleware(get_response)
         self.recent = RecentEntries(settings.PAGE_CACHE_RECENT_ENTRIES)
 
     def __call__(self, request):
+        version = None
+        if not request.path.startswith(self.assets):
+            # One content version per request, read before the view reads any content: the kept
+            # page fragments are keyed by it (`request.content_version`, in every template's
+            # context). Read any later, a change committed meanwhile could file a fragment made
+            # from the old content under the new version. With the cache away, a version of its
+            # own: nothing kept is reused, and the page cache steps aside (below).
+            try:
+                version = content_version()
+            except Exception:
+                logger.warning("Content version unavailable for %s", request.path, exc_info=True)
+            request.content_version = version or secrets.token_hex(8)
         # Writes, staff (a session: they see drafts) and what is not a page go past the cache. A
         # write changes the content version only through the content itself (its models' signals
         # and the services' bulk writes), never because of what the request carries.
@@ -544,8 +557,10 @@ class PageCacheMiddleware:
         if rules is None:
             return self.get_response(request)
 
+        if version is None:  # the cache is away (Redis stopped): serve the page without it
+            return self.get_response(request)
         try:
-            key = page_key(request, content_version(), rules)
+            key = page_key(request, version, rules)
             entry = self.recent.get(key)
             if entry is None:
                 entry = cache.get(key)

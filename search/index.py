@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from guides.models import FAQ, RepairGuide
@@ -52,9 +53,12 @@ def search(query: str) -> list[SearchEntry]:
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         tsquery = SearchQuery(" | ".join(f"{w}:*" for w in words), search_type="raw", config="english")
+        # The stored vector; worked out here only for a row without one (written during a rolling
+        # deploy by a server that did not know the column yet).
+        vector = Coalesce(F("search_vector"), weighted_vector())
         return list(
             SearchEntry.objects.filter(problem__in=published)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .annotate(rank=SearchRank(vector, tsquery))
             .filter(rank__gt=0)
             .order_by("-rank", "pk")[:MAX_RESULTS]
         )
@@ -121,15 +125,19 @@ def rebuild_index() -> int:
         SearchEntry.objects.all().delete()
         SearchEntry.objects.bulk_create(entries)
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchVector
-
-            # Titles and owners' words above body text.
-            SearchEntry.objects.update(
-                search_vector=SearchVector("title", weight="A", config="english")
-                + SearchVector("keywords", weight="A", config="english")
-                + SearchVector("body", weight="B", config="english")
-            )
+            SearchEntry.objects.update(search_vector=weighted_vector())
     return len(entries)
+
+
+def weighted_vector():
+    """PostgreSQL's text search vector of an entry: titles and owners' words above body text."""
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("keywords", weight="A", config="english")
+        + SearchVector("body", weight="B", config="english")
+    )
 
 
 def schedule_rebuild(**kwargs) -> None:

@@ -153,3 +153,19 @@ def test_words_in_an_old_diagnosis_link_are_dropped_never_kept_and_never_an_erro
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?signs=no-click"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_entry_without_a_stored_vector_is_still_found(content):
+    """PostgreSQL: an index row written by a server that did not know the stored vector (during a
+    rolling deploy) is searched all the same."""
+    from django.db import connection
+
+    from search import index
+    from search.models import SearchEntry
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored vector is PostgreSQL's")
+    SearchEntry.objects.update(search_vector=None)
+    assert [entry.title for entry in index.search("what does the garage charge")][:1] == [
+        "What does a garage charge to repair the boot lock?"
+    ]

@@ -13,10 +13,10 @@ const COPY_HEADER = "{{ copy_header }}";
 
 self.addEventListener("install", (event) => {
   // One by one, not addAll: a page that fails (a guide taken off the site a moment ago) must
-  // not stop every other guide from being stored.
+  // not stop every other guide from being stored. Without cookies (see ownCopy).
   event.waitUntil(
     caches.open(CACHE)
-      .then((cache) => Promise.allSettled(PRECACHE.map((url) => cache.add(url))))
+      .then((cache) => Promise.allSettled(PRECACHE.map((url) => cache.add(ownCopy(url)))))
       .then(() => self.skipWaiting())
   );
 });
@@ -28,6 +28,14 @@ self.addEventListener("activate", (event) => {
       .then(() => self.clients.claim())
   );
 });
+
+// The worker's own copies of public pages are fetched without cookies: they are the pages every
+// owner gets, and a request of the worker's still carrying a session that a sign-in has just
+// replaced would come back deleting the new session's cookie (Django deletes the cookie of a
+// session it can't find), signing the person out.
+function ownCopy(path, headers = {}) {
+  return new Request(path, { credentials: "omit", headers });
+}
 
 function cacheable(response) {
   const control = response.headers.get("Cache-Control") || "";
@@ -49,7 +57,7 @@ async function fromNetworkThenCache(request) {
 // htmx swaps in only part of a page, which can't be shown on its own: keep the whole page
 // too, so the step (or outcome) opens again with no signal, on a reload or Back.
 async function keepWholePage(path) {
-  const response = await fetch(new Request(path, { headers: { [COPY_HEADER]: "1" } }));
+  const response = await fetch(ownCopy(path, { [COPY_HEADER]: "1" }));
   if (cacheable(response)) { await (await caches.open(CACHE)).put(path, response); }
 }
 
