@@ -201,3 +201,27 @@ def test_the_word_latch_alone_is_no_click_the_owner_heard(client, content):
     # An owner whose lid won't latch shut had "a click, but it stays shut" set from the word "latch".
     location = post(client, "the latch stays in the closed position with the lid up", ticks=["lid-wont-latch"])["Location"]
     assert "click-stays-shut" not in location
+
+
+def test_when_unknown_words_hold_back_a_verdict_the_page_says_so(client, content):
+    """Answers that name a cause below the version's threshold, with words the site did not know
+    (perhaps the main clue): no verdict, and the page says it is the words that held it back, not
+    that the answers don't point anywhere."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from bench.first_visits import live_models, walk_states
+    from troubleshooter.diagnosis import evaluate, parse_state, query_pairs
+
+    (_path, model), *_ = live_models()
+    for url in walk_states(live_models(), 400, seed=5):
+        query = urlsplit(url).query
+        result = evaluate(model, parse_state(model, query_pairs(query)))
+        if result.finished and result.verdict and result.leader.probability < model.threshold:
+            break
+    else:
+        pytest.fail("no state with a verdict below the threshold in the sample")
+    token = parse_qs(urlsplit(post(client, "squealing noise from the lock")["Location"]).query)["w"][0]
+    without_words = text_of(client.get(f"{URL}?{query}"))
+    assert "don't point to one cause yet" not in without_words
+    with_words = text_of(client.get(f"{URL}?{query}&w={token}"))
+    assert "Your answers point to one cause, but some of the words you typed (above) we don't understand yet" in with_words

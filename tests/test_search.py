@@ -36,6 +36,8 @@ def outcome_url(slug):
         ),
         ("my boot clicks but won't open", "I hear a click, but the boot stays shut"),
         ("the car locks and unlocks by itself", "The boot or the car opens, locks or unlocks by itself"),
+        # An owner's own words (theanswerbank.co.uk, "Nissan Micra boot locking.unlocking problems").
+        ("Boot was locking and unlocking itself", "The boot or the car opens, locks or unlocks by itself"),
         ("the rubber is torn", "The rubber cover over the button is torn or split"),
         ("it works sometimes", "It opens only now and then"),
         ("the boot keeps popping open while I'm driving", "The boot or the car opens, locks or unlocks by itself"),

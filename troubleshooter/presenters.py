@@ -114,6 +114,8 @@ def diagnosis_context(request, problem, model: Model, result: Result, url: Calla
         context |= outcome_context(request, problem, result.leader.cause.obj, result, model=model, url=url)
     else:
         context |= no_verdict_context(problem, model, result, url)
+        # The answers alone would name a cause: the words the site did not know held it back.
+        context["no_verdict"]["withheld_for_words"] = result.verdict
     return context
 
 
